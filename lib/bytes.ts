@@ -1,0 +1,94 @@
+/**
+ * Byte helpers and argument asserts shared by every module.
+ * Asserts name the bad argument: TypeError for a wrong type, RangeError for a wrong value.
+ */
+
+/** Throws TypeError unless `value` is a Uint8Array (a Buffer is one). */
+export function assertBytes(value: unknown, name: string, length?: number): asserts value is Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new TypeError(`${name} must be a Uint8Array`);
+  if (length !== undefined && value.length !== length) {
+    throw new RangeError(`${name} must be ${length} bytes, got ${value.length}`);
+  }
+}
+
+/** Throws RangeError unless `value` is an integer in [min, max]. */
+export function assertInteger(value: unknown, name: string, min: number, max: number): asserts value is number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new TypeError(`${name} must be an integer`);
+  if (value < min || value > max) throw new RangeError(`${name} must be in ${min}..${max}, got ${value}`);
+}
+
+/** Concatenates byte arrays into one new array. */
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+/**
+ * Compares two byte arrays in time that depends only on their lengths, so a
+ * secret (a MAC, a tag) leaks nothing through timing (spec/format.md §11).
+ */
+export function equalConstantTime(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+/** Lexicographic comparison of two byte arrays: negative, zero or positive. */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = a[i]! - b[i]!;
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
+}
+
+/** True when every byte is zero, computed without an early exit. */
+export function isAllZero(bytes: Uint8Array): boolean {
+  let acc = 0;
+  for (let i = 0; i < bytes.length; i++) acc |= bytes[i]!;
+  return acc === 0;
+}
+
+/** Overwrites `bytes` with zeros. JS gives no guarantee that no copy survives elsewhere. */
+export function wipe(...arrays: (Uint8Array | undefined)[]): void {
+  for (const bytes of arrays) bytes?.fill(0);
+}
+
+const textEncoder = new TextEncoder();
+/** UTF-8 encodes a string. */
+export function utf8(text: string): Uint8Array {
+  return textEncoder.encode(text);
+}
+
+/** Lowercase hex of `bytes`. */
+export function toHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex');
+}
+
+/** Parses lowercase or uppercase hex; returns undefined when `text` is not hex of even length. */
+export function fromHex(text: string): Uint8Array | undefined {
+  if (text.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(text)) return undefined;
+  return new Uint8Array(Buffer.from(text, 'hex'));
+}
+
+/** A Buffer view of `bytes` sharing its memory, for node APIs that want Buffers. */
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+/** Writes `value` (< 2^53) as `length` big-endian bytes into `out` at `offset`. */
+export function writeUintBE(out: Uint8Array, offset: number, length: number, value: number): void {
+  for (let i = length - 1; i >= 0; i--) {
+    out[offset + i] = value % 256;
+    value = Math.floor(value / 256);
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Deterministic CBOR (RFC 8949 §4.2.1) for headers and cards: an encoder on
+ * cbor-x that sorts map keys, and a strict checker that accepts only the one
+ * canonical encoding of a value, within limits, before cbor-x allocates anything
+ * (spec/format.md §3.2).
+ *
+ * The accepted subset: unsigned and negative integers, byte strings, UTF-8 text
+ * strings, arrays, maps, and the simple values false and true. Tags, floats,
+ * null, undefined and indefinite lengths are refused.
+ */
+import { Decoder, Encoder } from 'cbor-x';
+import { compareBytes } from '../bytes.js';
+
+/** A value in the accepted subset. Maps keep the deterministic key order. */
+export type CborValue = number | bigint | boolean | string | Uint8Array | CborValue[] | Map<CborValue, CborValue>;
+
+/** Bounds the checker enforces before anything is decoded. */
+export interface CborLimits {
+  /** Deepest nesting of arrays and maps. */
+  maxDepth: number;
+  /** Most items in one array, or pairs in one map. */
+  maxItems: number;
+}
+
+/** Why bytes were refused: `limit` when a declared count or depth exceeds {@link CborLimits}. */
+export interface CborViolation {
+  kind: 'encoding' | 'limit';
+  message: string;
+}
+
+const encoder = new Encoder({
+  useRecords: false,
+  mapsAsObjects: false,
+  tagUint8Array: false,
+  variableMapSize: true,
+  pack: false,
+  structuredClone: false,
+});
+const decoder = new Decoder({ useRecords: false, mapsAsObjects: false });
+
+function sortedMap(map: Map<CborValue, CborValue>): Map<CborValue, CborValue> {
+  const entries = [...map.entries()].map(([k, v]) => ({ encodedKey: encoder.encode(k), key: k, value: canonicalize(v) }));
+  entries.sort((a, b) => compareBytes(a.encodedKey, b.encodedKey));
+  return new Map(entries.map((e) => [e.key, e.value]));
+}
+
+function canonicalize(value: CborValue): CborValue {
+  if (value instanceof Map) return sortedMap(value);
+  if (Array.isArray(value)) return value.map(canonicalize);
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new RangeError(`cbor numbers must be safe integers, got ${value}`);
+    // cbor-x writes numbers beyond 32 bits as floats, which are outside the subset; as a
+    // bigint it writes the shortest integer form.
+    if (value > 0xffffffff || value < -0xffffffff) return BigInt(value);
+  }
+  return value;
+}
+
+/** Encodes `value` deterministically: map keys sorted by their encoded bytes, shortest lengths. */
+export function encodeCanonical(value: CborValue): Uint8Array {
+  const bytes = encoder.encode(canonicalize(value));
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+/** Decodes bytes that {@link findCanonicalViolation} has accepted. */
+export function decodeChecked(bytes: Uint8Array): CborValue {
+  return decoder.decode(bytes) as CborValue;
+}
+
+const MAJOR_UINT = 0;
+const MAJOR_NEGINT = 1;
+const MAJOR_BYTES = 2;
+const MAJOR_TEXT = 3;
+const MAJOR_ARRAY = 4;
+const MAJOR_MAP = 5;
+const MAJOR_TAG = 6;
+const SIMPLE_FALSE = 20;
+const SIMPLE_TRUE = 21;
+
+const utf8Strict = new TextDecoder('utf-8', { fatal: true });
+
+/** A checking frame: how many items remain in the open array or map, and a map's last key. */
+interface Frame {
+  remaining: number;
+  isMap: boolean;
+  lastKey: Uint8Array | undefined;
+}
+
+/**
+ * Walks `bytes` as exactly one CBOR item and returns the first violation of the
+ * canonical subset or of `limits`, or undefined when there is none.
+ * Every declared length is checked against the bytes that remain before it is
+ * trusted, so a hostile length costs nothing.
+ */
+export function findCanonicalViolation(bytes: Uint8Array, limits: CborLimits): CborViolation | undefined {
+  const violation = walk(bytes, limits);
+  if (violation === undefined) return undefined;
+  return violation.startsWith('limit: ') ? { kind: 'limit', message: violation.slice(7) } : { kind: 'encoding', message: violation };
+}
+
+function walk(bytes: Uint8Array, limits: CborLimits): string | undefined {
+  let offset = 0;
+  const stack: Frame[] = [];
+  let itemsLeftAtTop = 1;
+
+  const readArgument = (info: number): number | string => {
+    if (info < 24) return info;
+    const width = info === 24 ? 1 : info === 25 ? 2 : info === 26 ? 4 : info === 27 ? 8 : 0;
+    if (width === 0) return info === 31 ? 'indefinite length' : `reserved additional information ${info}`;
+    if (offset + width > bytes.length) return 'truncated argument';
+    let value = 0;
+    for (let i = 0; i < width; i++) value = value * 256 + bytes[offset + i]!;
+    offset += width;
+    // Shortest form (RFC 8949 §4.2.1): each width must be needed.
+    const minimum = width === 1 ? 24 : width === 2 ? 0x100 : width === 4 ? 0x10000 : 0x100000000;
+    if (value < minimum) return 'non-minimal integer or length';
+    if (!Number.isSafeInteger(value)) return 'integer beyond 2^53';
+    return value;
+  };
+
+  while (itemsLeftAtTop > 0 || stack.length > 0) {
+    const frame = stack[stack.length - 1];
+    if (frame !== undefined && frame.remaining === 0) {
+      stack.pop();
+      continue;
+    }
+    if (offset >= bytes.length) return 'truncated item';
+    const itemStart = offset;
+    const initial = bytes[offset++]!;
+    const major = initial >> 5;
+    const argument = readArgument(initial & 0x1f);
+    if (typeof argument === 'string') return argument;
+
+    const isMapKey = frame !== undefined && frame.isMap && frame.remaining % 2 === 0;
+    switch (major) {
+      case MAJOR_UINT:
+      case MAJOR_NEGINT:
+        break;
+      case MAJOR_BYTES:
+      case MAJOR_TEXT:
+        if (argument > bytes.length - offset) return 'string longer than the input';
+        if (major === MAJOR_TEXT) {
+          try {
+            utf8Strict.decode(bytes.subarray(offset, offset + argument));
+          } catch {
+            return 'text string is not valid UTF-8';
+          }
+        }
+        offset += argument;
+        break;
+      case MAJOR_ARRAY:
+      case MAJOR_MAP: {
+        if (isMapKey) return 'map key is an array or map';
+        if (argument > limits.maxItems) return `limit: container declares ${argument} items, more than ${limits.maxItems}`;
+        if (stack.length + 1 > limits.maxDepth) return `limit: nesting deeper than ${limits.maxDepth}`;
+        const items = major === MAJOR_MAP ? argument * 2 : argument;
+        // Each item takes at least one byte: a longer claim is a lie, refused before allocation.
+        if (items > bytes.length - offset) return 'container longer than the input';
+        if (frame !== undefined) frame.remaining--;
+        else itemsLeftAtTop--;
+        stack.push({ remaining: items, isMap: major === MAJOR_MAP, lastKey: undefined });
+        continue;
+      }
+      case MAJOR_TAG:
+        return 'tags are not allowed';
+      default:
+        if (initial !== ((7 << 5) | SIMPLE_FALSE) && initial !== ((7 << 5) | SIMPLE_TRUE)) {
+          return 'floats and simple values other than false and true are not allowed';
+        }
+    }
+    if (isMapKey) {
+      // Keys sort by their encoded bytes, strictly increasing: no duplicates.
+      const key = bytes.subarray(itemStart, offset);
+      if (frame.lastKey !== undefined && compareBytes(frame.lastKey, key) >= 0) return 'map keys unsorted or duplicated';
+      frame.lastKey = key;
+    }
+    if (frame !== undefined) frame.remaining--;
+    else itemsLeftAtTop--;
+  }
+  if (offset !== bytes.length) return 'trailing bytes after the item';
+  return undefined;
+}
