@@ -33,10 +33,13 @@ function deriveEntryKeys(backend: CryptoBackend, shared: Uint8Array, ephemeral: 
 /**
  * Wraps `fileKey` for each recipient under one ephemeral agreement.
  * The recipients must already be unique (spec §5.1 folds duplicates).
- * @throws KeyError ERR_KEY_LOW_ORDER for a low-order recipient key
+ * @throws KeyError ERR_KEY_LOW_ORDER for a low-order recipient key, ERR_KEY_FORMAT for a non-canonical one
  */
 export function wrapForX25519(backend: CryptoBackend, fileKey: Uint8Array, ephemeral: X25519Agreement, recipients: Uint8Array[]): X25519Stanza {
   const entries = recipients.map((recipient) => {
+    // The salt binds R's bytes (spec §5.2): a non-canonical R would agree like its canonical
+    // twin yet derive another tag, so its owner could never find the entry.
+    if (!isCanonicalU(recipient)) throw new KeyError('ERR_KEY_FORMAT', 'a recipient public key is not a canonical X25519 point');
     const shared = ephemeral.agree(recipient);
     if (isAllZero(shared)) throw new KeyError('ERR_KEY_LOW_ORDER', 'a recipient public key is a low-order X25519 point');
     const { tag, wrapKey } = deriveEntryKeys(backend, shared, ephemeral.publicKey, recipient);
