@@ -1,0 +1,81 @@
+/**
+ * `cardseal encrypt`: input → (progress) → encryptFor → (armor) → output.
+ * When the output is a URL and the input size is known, the upload declares
+ * the exact length (ciphertextSize, then armoredSize with -a), as presigned
+ * S3 and Azure PUTs require; otherwise it is sent chunked.
+ */
+import { armoredSize } from '../../armor/armor.js';
+import { armorEncode } from '../../armor/streams.js';
+import { KeyError, UsageError } from '../../errors.js';
+import { isHttpUrl } from '../../io/url.js';
+import { resolveRecipients } from '../../recipients/recipient.js';
+import { ciphertextSize } from '../../sizes.js';
+import { encryptFor } from '../../stream/encrypt.js';
+import { flagValue, hasFlag } from '../args.js';
+import { type Command, openTransfer, streamTo } from '../command.js';
+import { DIRECTORY_FLAG, INPUT_DETAILS, OUTPUT_FLAG, QUIET_FLAG } from '../flags.js';
+import { gatherRecipients } from '../recipients.js';
+import { withHint } from '../report.js';
+
+const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, kib: 1024, m: 1024 ** 2, mib: 1024 ** 2 };
+
+/** `65536`, `64K`, `64KiB`, `1M` → bytes: a power of two from 4 KiB to 16 MiB. */
+export function parseChunkSize(text: string): number {
+  const match = /^(\d{1,9})\s*([a-z]*)$/i.exec(text.trim());
+  const unit = match === null ? undefined : SIZE_UNITS[match[2]!.toLowerCase()];
+  const size = match === null || unit === undefined ? NaN : Number(match[1]) * unit;
+  const valid = Number.isSafeInteger(size) && size >= 4096 && size <= 16 * 1024 ** 2 && (size & (size - 1)) === 0;
+  if (!valid) throw withHint(new UsageError('ERR_USAGE', `invalid chunk size ${JSON.stringify(text)}`), 'the chunk size is a power of two from 4K to 16M, such as 64K or 1M');
+  return size;
+}
+
+/**
+ * `cardseal encrypt`. Errors: KeyError ERR_KEY_*, CardError ERR_CARD_*, DirectoryError ERR_DIRECTORY_*,
+ * UsageError ERR_USAGE, ERR_OUTPUT_TERMINAL, FileError ERR_FILE, HttpError ERR_HTTP_*.
+ */
+export const encrypt: Command = {
+  spec: {
+    name: 'encrypt',
+    usage: 'encrypt [-r IDENTITY]... [-R CARD_FILE]... [--to PUBLIC_KEY]... [-a] [--chunk-size N] [-o OUT] [IN]',
+    summary: 'Encrypt IN (default stdin) to every recipient, writing OUT (default stdout).',
+    flags: [
+      { name: 'recipient', short: 'r', value: 'IDENTITY', repeatable: true, help: 'every live, verified card of IDENTITY in the card directory' },
+      { name: 'card', short: 'R', value: 'CARD_FILE', repeatable: true, help: 'the card in CARD_FILE (its signatures are verified)' },
+      { name: 'to', value: 'PUBLIC_KEY', repeatable: true, help: 'a public key, cardseal_pub1_…' },
+      { name: 'armor', short: 'a', help: 'write armored text (BEGIN/END lines, base64) instead of binary' },
+      { name: 'chunk-size', value: 'N', help: 'plaintext bytes per chunk, a power of two from 4K to 16M (default 64K)' },
+      OUTPUT_FLAG,
+      DIRECTORY_FLAG,
+      QUIET_FLAG,
+    ],
+    maxArgs: 1,
+    details: [
+      INPUT_DETAILS,
+      '',
+      'Examples:',
+      '  cardseal encrypt --to cardseal_pub1_... -o backup.tar.cardseal backup.tar',
+      '  tar c docs | cardseal encrypt -r alice@example.com -r bob@example.com > docs.tar.cardseal',
+      '  cardseal encrypt -R bob.card -a notes.txt',
+      '  cardseal encrypt --to cardseal_pub1_... -o "https://bucket.s3.amazonaws.com/db.cardseal?X-Amz-..." db.dump',
+    ].join('\n'),
+  },
+
+  async run(parsed, terminal) {
+    const chunkSizeText = flagValue(parsed, 'chunk-size');
+    const chunkSize = chunkSizeText === undefined ? undefined : parseChunkSize(chunkSizeText);
+    const armor = hasFlag(parsed, 'armor');
+    const recipients = await gatherRecipients(parsed, terminal.env);
+    if (recipients.length === 0) throw new KeyError('ERR_KEY_NO_RECIPIENTS', 'no recipients given');
+    // Resolving verifies every card and folds duplicates before any output exists.
+    const uniqueRecipients = resolveRecipients(recipients).length;
+    const target = flagValue(parsed, 'output');
+    const { stages, output } = await openTransfer(parsed, terminal, (input) => {
+      if (target === undefined || !isHttpUrl(target) || input.size === undefined) return { binary: !armor };
+      const binaryLength = ciphertextSize(input.size, { recipients: uniqueRecipients, chunkSize });
+      return { binary: !armor, contentLength: armor ? armoredSize(binaryLength) : binaryLength };
+    });
+    stages.push(encryptFor(recipients, chunkSize === undefined ? {} : { chunkSize }));
+    if (armor) stages.push(armorEncode());
+    await streamTo(stages, output);
+  },
+};
