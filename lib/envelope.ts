@@ -19,6 +19,7 @@ import { FILE_KEY_LENGTH, unwrapX25519, wrapForX25519 } from './recipients/x2551
 /** Length of the header MAC. */
 export const MAC_LENGTH = 32;
 const PAYLOAD_KEY_LENGTH = 32;
+const SIGNATURE_KEY_LENGTH = 32;
 
 /** Per-file randomness. Tests and vector generators inject it; otherwise it comes from the backend. */
 export interface EnvelopeRandomness {
@@ -43,11 +44,30 @@ export interface EnvelopeKeys {
   envelope: Uint8Array;
   fileKey: Uint8Array;
   payloadKey: Uint8Array;
+  /** Key of the sealed signature block (spec §9.2); set only when the header declares a sender. */
+  signatureKey: Uint8Array | undefined;
 }
 
 /** payloadKey = HKDF(fileKey, salt = payload nonce, "cardseal/v1/payload") (spec §7.1). */
 function derivePayloadKey(backend: CryptoBackend, fileKey: Uint8Array, payloadNonce: Uint8Array): Uint8Array {
   return hkdf(backend, fileKey, payloadNonce, LABELS.payload, PAYLOAD_KEY_LENGTH);
+}
+
+/** signatureKey = HKDF(fileKey, salt = payload nonce, "cardseal/v1/signature-key") (spec §9.2), for signed headers only. */
+function deriveSignatureKey(backend: CryptoBackend, fileKey: Uint8Array, header: Header): Uint8Array | undefined {
+  if (header.sender !== SENDER_ED25519) return undefined;
+  return hkdf(backend, fileKey, header.payloadNonce, LABELS.signatureKey, SIGNATURE_KEY_LENGTH);
+}
+
+/** Everything sealing and opening yield, with the keys derived from `fileKey`. */
+function deriveEnvelopeKeys(backend: CryptoBackend, header: Header, envelope: Uint8Array, fileKey: Uint8Array): EnvelopeKeys {
+  return {
+    header,
+    envelope,
+    fileKey,
+    payloadKey: derivePayloadKey(backend, fileKey, header.payloadNonce),
+    signatureKey: deriveSignatureKey(backend, fileKey, header),
+  };
 }
 
 /** macKey = HKDF(fileKey, salt = empty, "cardseal/v1/header-mac"); MAC over prefix ‖ header (spec §6). */
@@ -86,12 +106,7 @@ export function sealEnvelope(params: SealEnvelopeParams): EnvelopeKeys {
   const headerBytes = encodeHeader(header);
   const prefixAndHeader = concatBytes(encodePrefix(headerBytes.length), headerBytes);
   const envelope = concatBytes(prefixAndHeader, computeHeaderMac(backend, randomness.fileKey, prefixAndHeader));
-  return {
-    header,
-    envelope,
-    fileKey: randomness.fileKey,
-    payloadKey: derivePayloadKey(backend, randomness.fileKey, randomness.payloadNonce),
-  };
+  return deriveEnvelopeKeys(backend, header, envelope, randomness.fileKey);
 }
 
 /** Length of an envelope whose header is `headerLength` bytes. */
@@ -114,5 +129,5 @@ export function openEnvelope(envelope: Uint8Array, privateKey: PrivateKey, maxRe
     wipe(fileKey);
     throw new HeaderMacError('ERR_HEADER_MAC', 'header MAC does not verify: the header was altered');
   }
-  return { header, envelope, fileKey, payloadKey: derivePayloadKey(backend, fileKey, header.payloadNonce) };
+  return deriveEnvelopeKeys(backend, header, envelope, fileKey);
 }

@@ -52,6 +52,7 @@ export const ERROR_CODES = {
   ERR_DIRECTORY_TIMEOUT: ['DirectoryError', 'the directory did not answer in time'],
   ERR_DIRECTORY_UNREACHABLE: ['DirectoryError', 'the directory could not be reached'],
   ERR_DIRECTORY_STORAGE: ['DirectoryError', 'the directory storage is unreadable or was written by something else'],
+  ERR_DIRECTORY_REQUEST: ['DirectoryError', 'the directory refused a request as malformed, oversized, too slow or unauthorised'],
   // Sender signatures (spec/format.md §9)
   ERR_SIGNATURE_MISSING: ['SignatureError', 'the file is not signed but a signature is required'],
   ERR_SIGNATURE_INVALID: ['SignatureError', 'the sender signature does not verify'],

@@ -15,9 +15,11 @@ export const LABELS = {
   keyChecksum: utf8('cardseal/v1/key-checksum'),
   keyExport: utf8('cardseal/v1/key-export'),
   signatureKey: utf8('cardseal/v1/signature-key'),
-  signature: utf8('cardseal/v1/signature'),
+  signature: utf8('cardseal/v1/sender-signature'),
   cardSignature: utf8('cardseal/v1/card-signature'),
   revocationSignature: utf8('cardseal/v1/revocation-signature'),
+  cardEndorsement: utf8('cardseal/v1/card-endorsement'),
+  cardRotation: utf8('cardseal/v1/card-rotation'),
 } as const;
 
 const HASH_LENGTH = 32;

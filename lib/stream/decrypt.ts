@@ -1,5 +1,6 @@
 /**
- * The decrypting Transform (spec/format.md §7.4, the decoder rules).
+ * The decrypting Transform (spec/format.md §7.4, the decoder rules; §9.5 for
+ * signed files).
  *
  * It reads the prefix, checks the header length against its cap before
  * buffering the header, opens the envelope (MAC checked before any payload
@@ -7,12 +8,18 @@
  * its tag verifies. One sealed chunk is held back until more input proves it
  * is not the last; at the end of input the held chunk must open as the last.
  * After an error nothing more is pushed.
+ *
+ * A signed file ends with a fixed-size signature block, held back behind the
+ * last chunk in the same way. When accepted senders are given, each chunk is
+ * folded into the transcript as it opens and the signature is checked at the
+ * end of input; 'end' comes only after it verifies, and by default the final
+ * chunk's plaintext is held until then too.
  */
 import { Transform, type TransformCallback } from 'node:stream';
-import { assertInteger, wipe } from '../bytes.js';
+import { assertInteger, concatBytes, wipe } from '../bytes.js';
 import type { CryptoBackend } from '../crypto/index.js';
-import { envelopeLength, openEnvelope } from '../envelope.js';
-import { HeaderError, PayloadError } from '../errors.js';
+import { type EnvelopeKeys, envelopeLength, openEnvelope } from '../envelope.js';
+import { HeaderError, PayloadError, SignatureError, hasCode } from '../errors.js';
 import {
   DEFAULT_MAX_HEADER_BYTES,
   DEFAULT_MAX_RECIPIENTS,
@@ -21,13 +28,31 @@ import {
   MAX_RECIPIENTS,
 } from '../format/limits.js';
 import { PREFIX_LENGTH, couldBeMagic, parsePrefix } from '../format/prefix.js';
-import type { Header } from '../format/header.js';
+import { type Header, SENDER_ED25519 } from '../format/header.js';
 import { PrivateKey, parsePrivateKey } from '../keys/keys.js';
+import type { SenderCard } from '../signing/sender-card.js';
+import { openSignatureBlock } from '../signing/signature-block.js';
+import { Transcript } from '../signing/transcript.js';
+import { SignatureVerifier, type VerifyWith } from '../signing/verifier.js';
 import { ByteQueue } from './byte-queue.js';
-import { TAG_LENGTH, chunkNonce } from './frame.js';
+import { SIGNATURE_BLOCK_LENGTH, TAG_LENGTH, chunkNonce } from './frame.js';
 
 /** Options for {@link decryptWith}. */
-export interface DecryptOptions extends DecryptLimits {}
+export interface DecryptOptions extends DecryptLimits {
+  /**
+   * The accepted senders (spec §9): a list of cards, or a directory whose
+   * `get(id)` returns a card. When given, a signed file's signature is checked
+   * at the end of the stream and the stream reports the card that signed.
+   */
+  verifyWith?: VerifyWith;
+  /** Refuse an unsigned file with ERR_SIGNATURE_MISSING. Default: true when `verifyWith` is given. */
+  requireSignature?: boolean;
+  /**
+   * Hold the final chunk's plaintext until the signature verifies, so a reader
+   * never receives the end of a forged file. Default: true when `verifyWith` is given.
+   */
+  holdFinalChunk?: boolean;
+}
 
 type Phase = 'prefix' | 'envelope' | 'payload';
 
@@ -43,7 +68,16 @@ export class DecryptStream extends Transform {
   #header: Header | undefined;
   #payloadKey: Uint8Array | undefined;
   #frameLength = 0;
+  /** Bytes held back until more input or the end: one frame, plus a signed file's signature block. */
+  #holdBackLength = 0;
   #index = 0;
+  readonly #verifier: SignatureVerifier | undefined;
+  readonly #requireSignature: boolean;
+  readonly #holdFinalChunk: boolean;
+  // Signed files only (spec §9).
+  #signatureKey: Uint8Array | undefined;
+  #transcript: Transcript | undefined;
+  #signer: SenderCard | undefined;
 
   constructor(privateKey: PrivateKey, options: DecryptOptions = {}) {
     super();
@@ -53,11 +87,24 @@ export class DecryptStream extends Transform {
     this.#maxRecipients = options.maxRecipients ?? DEFAULT_MAX_RECIPIENTS;
     assertInteger(this.#maxHeaderBytes, 'maxHeaderBytes', 1, MAX_HEADER_BYTES);
     assertInteger(this.#maxRecipients, 'maxRecipients', 1, MAX_RECIPIENTS);
+    this.#verifier = options.verifyWith === undefined ? undefined : new SignatureVerifier(options.verifyWith, this.#backend);
+    const verifying = this.#verifier !== undefined;
+    this.#requireSignature = options.requireSignature ?? verifying;
+    this.#holdFinalChunk = options.holdFinalChunk ?? verifying;
+    // Without senders to check against, either option would promise what the stream cannot do.
+    if (!verifying && (this.#requireSignature || this.#holdFinalChunk)) {
+      throw new RangeError('requireSignature and holdFinalChunk need verifyWith');
+    }
   }
 
   /** The parsed header, once the envelope has been opened and its MAC verified. */
   get header(): Header | undefined {
     return this.#header;
+  }
+
+  /** The card whose signature verified, once it has (before 'end'); undefined for an unverified file. */
+  get signer(): SenderCard | undefined {
+    return this.#signer;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -72,15 +119,39 @@ export class DecryptStream extends Transform {
   }
 
   override _flush(callback: TransformCallback): void {
+    let finalPlaintext: Uint8Array;
+    let verification: Promise<SenderCard> | undefined;
     try {
       this.#advance();
-      this.#finish();
-      this.#release();
-      callback();
+      finalPlaintext = this.#openFinalChunk();
+      verification = this.#checkSignature();
     } catch (error) {
       this.#release();
       callback(error as Error);
+      return;
     }
+    this.#release();
+    if (verification === undefined) {
+      this.#pushPlaintext(finalPlaintext);
+      callback();
+      return;
+    }
+    const hold = this.#holdFinalChunk;
+    if (!hold) this.#pushPlaintext(finalPlaintext);
+    // The stream ends, or fails, only once the signature is settled (spec §9.5, rule S9).
+    verification.then(
+      (signer) => {
+        if (this.destroyed) return;
+        this.#signer = signer;
+        this.emit('signer', signer);
+        if (hold) this.#pushPlaintext(finalPlaintext);
+        callback();
+      },
+      (error: Error) => {
+        if (hold) wipe(finalPlaintext);
+        if (!this.destroyed) callback(error);
+      },
+    );
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
@@ -104,43 +175,102 @@ export class DecryptStream extends Transform {
       this.#header = opened.header;
       this.#payloadKey = opened.payloadKey;
       this.#frameLength = 2 ** opened.header.chunkExponent + TAG_LENGTH;
+      this.#acceptSenderMode(opened);
       this.#phase = 'payload';
       this.emit('header', opened.header);
     }
-    // More than one frame queued: the first is certainly not the last.
-    while (this.#queue.length > this.#frameLength) this.#open(this.#queue.take(this.#frameLength), false);
+    // More than the hold-back queued: the first frame is certainly not the last.
+    while (this.#queue.length > this.#holdBackLength) this.push(this.#open(this.#queue.take(this.#frameLength), false));
   }
 
-  #finish(): void {
+  /** Applies the header's sender mode (spec §9.5), before any payload byte is opened. */
+  #acceptSenderMode(opened: EnvelopeKeys): void {
+    const signed = opened.header.sender === SENDER_ED25519;
+    this.#signatureKey = opened.signatureKey;
+    if (!signed && this.#requireSignature) throw new SignatureError('ERR_SIGNATURE_MISSING', 'the file is not signed, but a sender signature is required');
+    // The transcript costs a hash of every byte, so it runs only when there are senders to check.
+    if (signed && this.#verifier !== undefined) this.#transcript = new Transcript(this.#backend, opened.envelope);
+    this.#holdBackLength = this.#frameLength + (signed ? SIGNATURE_BLOCK_LENGTH : 0);
+  }
+
+  /** Opens the held frame as the final chunk, leaving a signed file's block in the queue. */
+  #openFinalChunk(): Uint8Array {
     if (this.#phase !== 'payload') {
       throw new HeaderError('ERR_HEADER_TRUNCATED', 'input ended inside the header');
     }
-    const rest = this.#queue.length;
-    if (rest < TAG_LENGTH) throw new PayloadError('ERR_PAYLOAD_TRUNCATED', `payload ended before its final chunk (chunk ${this.#index})`);
-    this.#open(this.#queue.takeAll(), true);
+    const blockLength = this.#signatureKey === undefined ? 0 : SIGNATURE_BLOCK_LENGTH;
+    const rest = this.#queue.length - blockLength;
+    if (rest < TAG_LENGTH) {
+      const what = blockLength === 0 ? 'its final chunk' : 'its final chunk and signature block';
+      throw new PayloadError('ERR_PAYLOAD_TRUNCATED', `payload ended before ${what} (chunk ${this.#index})`);
+    }
+    const frame = this.#queue.take(rest);
+    try {
+      return this.#open(frame, true);
+    } catch (error) {
+      if (blockLength === 0 || !hasCode(error, 'ERR_PAYLOAD_AUTH')) throw error;
+      throw this.#diagnoseMissingBlock(frame) ?? new PayloadError(
+        'ERR_PAYLOAD_AUTH',
+        `final chunk ${this.#index} failed authentication (altered, or cut inside the chunk or the signature block after it)`,
+      );
+    }
   }
 
-  #open(frame: Uint8Array, last: boolean): void {
+  /**
+   * A signed file whose final frame fails may simply have lost its signature
+   * block: when what remains, read without a block, ends in a chunk that opens,
+   * the input was cut. A cut inside the block stays ERR_PAYLOAD_AUTH, like a cut
+   * inside a chunk: telling it from an alteration would mean one trial per cut
+   * length (spec §9.5).
+   */
+  #diagnoseMissingBlock(frame: Uint8Array): PayloadError | undefined {
+    const rest = concatBytes(frame, this.#queue.peek(this.#queue.length));
+    // Without the block, what remains is one frame, or a full frame and a short final one.
+    const start = rest.length > this.#frameLength ? this.#frameLength : 0;
+    const index = this.#index + (start > 0 ? 1 : 0);
+    const final = rest.subarray(start);
+    if (this.#opensAs(final, index, true)) return new PayloadError('ERR_PAYLOAD_TRUNCATED', 'payload ended before its signature block');
+    if (final.length === this.#frameLength && this.#opensAs(final, index, false)) {
+      return new PayloadError('ERR_PAYLOAD_TRUNCATED', `payload ended after chunk ${index}, which is not the final chunk`);
+    }
+    return undefined;
+  }
+
+  /**
+   * Opens a signed file's signature block, and when senders are given starts
+   * checking the signature (spec §9.5). Undefined when there is nothing to await.
+   * @throws SignatureError ERR_SIGNATURE_INVALID when the block does not open
+   */
+  #checkSignature(): Promise<SenderCard> | undefined {
+    if (this.#signatureKey === undefined) return undefined;
+    const content = openSignatureBlock(this.#backend, this.#signatureKey, this.#queue.takeAll());
+    return this.#verifier?.verify(content, this.#transcript!.digest());
+  }
+
+  #pushPlaintext(plaintext: Uint8Array): void {
+    if (plaintext.length > 0) this.push(plaintext);
+  }
+
+  #open(frame: Uint8Array, last: boolean): Uint8Array {
     const split = frame.length - TAG_LENGTH;
     const ciphertext = frame.subarray(0, split);
     const tag = frame.subarray(split);
     const key = this.#payloadKey!;
     const plaintext = this.#backend.openParts(key, chunkNonce(this.#index, last), ciphertext, tag);
-    if (plaintext === undefined) throw this.#diagnose(ciphertext, tag, last);
+    if (plaintext === undefined) throw this.#diagnose(frame, last);
     // An empty last chunk is allowed only as the sole chunk (spec §7.2): one encoding per length.
     if (last && plaintext.length === 0 && this.#index > 0) {
       throw new PayloadError('ERR_PAYLOAD_EMPTY_CHUNK', `empty final chunk ${this.#index} after a full chunk`);
     }
+    this.#transcript?.addChunk(ciphertext, tag);
     this.#index++;
-    if (plaintext.length > 0) this.push(plaintext);
+    return plaintext;
   }
 
   /** Names why a chunk failed, by trying the other flag: the answer tells truncation from extension. */
-  #diagnose(ciphertext: Uint8Array, tag: Uint8Array, last: boolean): PayloadError {
+  #diagnose(frame: Uint8Array, last: boolean): PayloadError {
     const index = this.#index;
-    const otherFlag = this.#backend.openParts(this.#payloadKey!, chunkNonce(index, !last), ciphertext, tag);
-    if (otherFlag !== undefined) {
-      wipe(otherFlag);
+    if (this.#opensAs(frame, index, !last)) {
       return last
         ? new PayloadError('ERR_PAYLOAD_TRUNCATED', `payload ended after chunk ${index}, which is not the final chunk`)
         : new PayloadError('ERR_PAYLOAD_TRAILING_DATA', `data follows the final chunk ${index}`);
@@ -148,9 +278,18 @@ export class DecryptStream extends Transform {
     return new PayloadError('ERR_PAYLOAD_AUTH', `chunk ${index} failed authentication (altered, reordered, or cut inside the chunk)`);
   }
 
+  /** True when `frame` opens as chunk `index` with the flag `last`. For diagnosis only: the plaintext is wiped. */
+  #opensAs(frame: Uint8Array, index: number, last: boolean): boolean {
+    if (frame.length < TAG_LENGTH) return false;
+    const split = frame.length - TAG_LENGTH;
+    const plaintext = this.#backend.openParts(this.#payloadKey!, chunkNonce(index, last), frame.subarray(0, split), frame.subarray(split));
+    wipe(plaintext);
+    return plaintext !== undefined;
+  }
+
   #release(): void {
     this.#queue.clear();
-    wipe(this.#payloadKey);
+    wipe(this.#payloadKey, this.#signatureKey);
   }
 }
 
@@ -158,8 +297,16 @@ export class DecryptStream extends Transform {
  * A Transform that decrypts a cardseal stream with `privateKey` (a PrivateKey
  * or its text form). Plaintext is released chunk by chunk, each only after it
  * authenticates; truncation is detected at the end of input.
- * @throws RangeError for caps outside 1..hard limit. Stream errors carry
- *   ERR_HEADER_*, ERR_LIMIT_*, ERR_NO_MATCH, ERR_HEADER_MAC, ERR_PAYLOAD_*.
+ *
+ * With `verifyWith`, the sender's signature (spec §9) is checked at the end of
+ * input: 'signer' is emitted with the card that signed, then the final chunk's
+ * plaintext (held until then unless `holdFinalChunk: false`), then 'end'.
+ * Every earlier chunk is released as it authenticates, before the signature
+ * is known: a caller that must not act on unverified data waits for 'end'.
+ * @throws RangeError for caps outside 1..hard limit, or requireSignature or
+ *   holdFinalChunk without verifyWith; TypeError for a malformed verifyWith.
+ *   Stream errors carry ERR_HEADER_*, ERR_LIMIT_*, ERR_NO_MATCH, ERR_HEADER_MAC,
+ *   ERR_PAYLOAD_*, ERR_SIGNATURE_*, and from the card checks ERR_CARD_* and ERR_DIRECTORY_*.
  */
 export function decryptWith(privateKey: PrivateKey | string, options: DecryptOptions = {}): DecryptStream {
   const key = typeof privateKey === 'string' ? parsePrivateKey(privateKey) : privateKey;

@@ -1,6 +1,7 @@
 /**
  * The encrypting Transform (spec/format.md §7): envelope first, then each
- * chunk of C plaintext bytes sealed in order, the last one flagged.
+ * chunk of C plaintext bytes sealed in order, the last one flagged, and for a
+ * signed file the sealed signature block over the transcript (§9).
  *
  * A chunk is sealed only once the Transform knows whether more input follows,
  * so it keeps at most C bytes plus the current write. Full chunks inside a
@@ -12,7 +13,11 @@ import { wipe } from '../bytes.js';
 import { type BackendName, type CryptoBackend, resolveBackend } from '../crypto/index.js';
 import { type EnvelopeRandomness, drawRandomness, sealEnvelope } from '../envelope.js';
 import { DEFAULT_CHUNK_EXPONENT } from '../format/limits.js';
+import type { KeyPair, PrivateKey } from '../keys/keys.js';
 import { type Recipient, resolveRecipients } from '../recipients/recipient.js';
+import type { SenderCard } from '../signing/sender-card.js';
+import { FileSigner } from '../signing/signer.js';
+import { Transcript } from '../signing/transcript.js';
 import { ByteQueue } from './byte-queue.js';
 import { chunkExponentOf, chunkNonce } from './frame.js';
 
@@ -22,6 +27,10 @@ export interface EncryptOptions {
   chunkSize?: number;
   /** Crypto backend. Default `node`. */
   backend?: BackendName | CryptoBackend;
+  /** Sign the file as its sender (spec §9) with this key; `senderCard` must be given too. */
+  signWith?: PrivateKey | KeyPair;
+  /** The sender's card, whose Ed25519 key must be the one of `signWith`. */
+  senderCard?: SenderCard;
 }
 
 /** Not part of the public API: fixed randomness for test vectors and backend comparisons. */
@@ -39,22 +48,30 @@ export class EncryptStream extends Transform {
   #payloadKey: Uint8Array;
   #fileKey: Uint8Array;
   #index = 0;
+  // Signed files only (spec §9): both undefined on the unsigned path.
+  readonly #signer: FileSigner | undefined;
+  readonly #transcript: Transcript | undefined;
+  readonly #signatureKey: Uint8Array | undefined;
 
   constructor(recipients: Iterable<Recipient>, options: EncryptOptions = {}, internals: EncryptInternals = {}) {
     super();
     this.#backend = resolveBackend(options.backend);
     const chunkExponent = options.chunkSize === undefined ? DEFAULT_CHUNK_EXPONENT : chunkExponentOf(options.chunkSize);
     this.chunkSize = 2 ** chunkExponent;
+    const signing = options.signWith !== undefined || options.senderCard !== undefined;
+    this.#signer = signing ? new FileSigner(options.signWith, options.senderCard) : undefined;
     const sealed = sealEnvelope({
       backend: this.#backend,
       recipients: resolveRecipients(recipients),
       chunkExponent,
-      signed: false,
+      signed: signing,
       randomness: internals.randomness ?? drawRandomness(this.#backend),
     });
     this.envelope = sealed.envelope;
     this.#payloadKey = sealed.payloadKey;
     this.#fileKey = sealed.fileKey;
+    this.#signatureKey = sealed.signatureKey;
+    this.#transcript = signing ? new Transcript(this.#backend, this.envelope) : undefined;
     this.push(this.envelope);
   }
 
@@ -66,9 +83,16 @@ export class EncryptStream extends Transform {
   }
 
   override _flush(callback: TransformCallback): void {
-    this.#seal(this.#queue.takeAll(), true);
+    let failure: Error | undefined;
+    try {
+      this.#seal(this.#queue.takeAll(), true);
+      if (this.#signer !== undefined) this.push(this.#signer.sealBlock(this.#backend, this.#signatureKey!, this.#transcript!.digest()));
+    } catch (error) {
+      // Only signing can fail here: the signing key was destroyed while the stream ran.
+      failure = error as Error;
+    }
     this.#wipeKeys();
-    callback();
+    callback(failure);
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
@@ -79,12 +103,13 @@ export class EncryptStream extends Transform {
 
   #seal(plaintext: Uint8Array, last: boolean): void {
     const [ciphertext, tag] = this.#backend.sealParts(this.#payloadKey, chunkNonce(this.#index++, last), plaintext);
+    this.#transcript?.addChunk(ciphertext, tag);
     if (ciphertext.length > 0) this.push(ciphertext);
     this.push(tag);
   }
 
   #wipeKeys(): void {
-    wipe(this.#payloadKey, this.#fileKey);
+    wipe(this.#payloadKey, this.#fileKey, this.#signatureKey);
   }
 }
 
@@ -92,7 +117,12 @@ export class EncryptStream extends Transform {
  * A Transform that encrypts a byte stream to every recipient: public keys,
  * their text forms, or verified cards. Duplicate recipients fold into one entry.
  * Memory stays at about one chunk plus the current write, whatever the input size.
- * @throws KeyError ERR_KEY_NO_RECIPIENTS, ERR_KEY_FORMAT, ERR_KEY_CHECKSUM, ERR_KEY_LOW_ORDER; CardError ERR_CARD_*
+ *
+ * With `signWith` and `senderCard` the file is signed (spec §9): the signature
+ * covers the whole envelope and every chunk, and travels encrypted with the
+ * sender's card id, so only recipients learn who sent the file.
+ * @throws KeyError ERR_KEY_NO_RECIPIENTS, ERR_KEY_FORMAT, ERR_KEY_CHECKSUM, ERR_KEY_LOW_ORDER; CardError ERR_CARD_*;
+ *   TypeError when only one of signWith and senderCard is given; RangeError when senderCard is not signWith's card
  */
 export function encryptFor(recipients: Iterable<Recipient>, options: EncryptOptions = {}): EncryptStream {
   return new EncryptStream(recipients, options);

@@ -1,0 +1,37 @@
+/**
+ * The transcript a sender signature covers (spec/format.md §9.3):
+ *
+ *   transcript = SHA-256(envelope ‖ SHA-256(sealed chunk 0) ‖ … ‖ SHA-256(sealed chunk n−1))
+ *
+ * where the envelope is prefix ‖ header ‖ MAC and a sealed chunk is its
+ * ciphertext ‖ tag, both exactly as on the wire. Each chunk is hashed on its
+ * own so that the work stays per chunk, like sealing: chunks sealed in parallel
+ * can be hashed where they are sealed, and only 32 bytes per chunk are folded
+ * in order.
+ */
+import type { CryptoBackend, Sha256Stream } from '../crypto/index.js';
+
+/** A running transcript hash, fed the envelope first and then every sealed chunk in order. */
+export class Transcript {
+  readonly #backend: CryptoBackend;
+  readonly #hash: Sha256Stream;
+
+  constructor(backend: CryptoBackend, envelope: Uint8Array) {
+    this.#backend = backend;
+    this.#hash = backend.createSha256();
+    this.#hash.update(envelope);
+  }
+
+  /** Folds in the next sealed chunk, given as its ciphertext and its tag. */
+  addChunk(ciphertext: Uint8Array, tag: Uint8Array): void {
+    const chunkHash = this.#backend.createSha256();
+    chunkHash.update(ciphertext);
+    chunkHash.update(tag);
+    this.#hash.update(chunkHash.digest());
+  }
+
+  /** The transcript hash, once every chunk has been added. It takes no more input after this. */
+  digest(): Uint8Array {
+    return this.#hash.digest();
+  }
+}
