@@ -6,7 +6,7 @@ import { assertInteger } from './bytes.js';
 import { envelopeLength } from './envelope.js';
 import { PayloadError } from './errors.js';
 import { PAYLOAD_NONCE_LENGTH, SUITE_CHACHA20_POLY1305, X25519_ENTRY_LENGTH, encodeHeader } from './format/header.js';
-import { DEFAULT_CHUNK_EXPONENT, MAX_RECIPIENTS, MIN_CHUNK_EXPONENT } from './format/limits.js';
+import { DEFAULT_CHUNK_EXPONENT, MAX_RECIPIENTS } from './format/limits.js';
 import { SIGNATURE_BLOCK_LENGTH, chunkExponentOf, payloadLength, plaintextLengthOf } from './stream/frame.js';
 
 /** Bytes of a CBOR length argument for `n` (RFC 8949 §3): the shortest form. */
@@ -42,18 +42,21 @@ export interface CiphertextSizeOptions {
   signed?: boolean;
 }
 
-/** The exact ciphertext length of a plaintext of `plaintextLength` bytes. */
+/**
+ * The exact ciphertext length of a plaintext of `plaintextLength` bytes.
+ * @throws RangeError for a negative length, recipients outside 1..65,535, a chunk size that is not
+ *   a power of two from 4 KiB to 16 MiB, or a size beyond 2^53 − 1; TypeError for a non-integer
+ */
 export function ciphertextSize(plaintextLength: number, options: CiphertextSizeOptions = {}): number {
   assertInteger(plaintextLength, 'plaintextLength', 0, Number.MAX_SAFE_INTEGER);
   const recipients = options.recipients ?? 1;
   assertInteger(recipients, 'recipients', 1, MAX_RECIPIENTS);
   const exponent = options.chunkSize === undefined ? DEFAULT_CHUNK_EXPONENT : chunkExponentOf(options.chunkSize);
   const signed = options.signed ?? false;
-  return (
-    envelopeLength(headerLengthFor(recipients, exponent, signed)) +
-    payloadLength(plaintextLength, 2 ** exponent) +
-    (signed ? SIGNATURE_BLOCK_LENGTH : 0)
-  );
+  const size = envelopeLength(headerLengthFor(recipients, exponent, signed)) + payloadLength(plaintextLength, 2 ** exponent) + (signed ? SIGNATURE_BLOCK_LENGTH : 0);
+  // Past 2^53 a number no longer counts single bytes, so the size would not be exact.
+  if (size > Number.MAX_SAFE_INTEGER) throw new RangeError(`the ciphertext of ${plaintextLength} bytes would exceed 2^53 − 1 bytes`);
+  return size;
 }
 
 /** What {@link plaintextSize} needs to know of the header; `inspect` returns a superset. */
@@ -68,13 +71,14 @@ export interface PayloadLayout {
  * The exact plaintext length of a ciphertext of `ciphertextLength` bytes whose
  * envelope is `header` bytes long (with the default 64 KiB chunks), or whose
  * layout `inspect` reported.
- * @throws PayloadError ERR_PAYLOAD_TRUNCATED when no plaintext has that ciphertext length
+ * @throws PayloadError ERR_PAYLOAD_TRUNCATED when no plaintext has that ciphertext length;
+ *   RangeError for a chunk size that is not a power of two from 4 KiB to 16 MiB
  */
 export function plaintextSize(ciphertextLength: number, header: number | PayloadLayout): number {
   assertInteger(ciphertextLength, 'ciphertextLength', 0, Number.MAX_SAFE_INTEGER);
   const layout: PayloadLayout = typeof header === 'number' ? { headerLength: header, chunkSize: 2 ** DEFAULT_CHUNK_EXPONENT } : header;
   assertInteger(layout.headerLength, 'headerLength', 1, Number.MAX_SAFE_INTEGER);
-  assertInteger(layout.chunkSize, 'chunkSize', 2 ** MIN_CHUNK_EXPONENT, 2 ** 24);
+  chunkExponentOf(layout.chunkSize);
   const sealed = ciphertextLength - layout.headerLength - (layout.signed === true ? SIGNATURE_BLOCK_LENGTH : 0);
   const length = sealed < 0 ? undefined : plaintextLengthOf(sealed, layout.chunkSize);
   if (length === undefined) throw new PayloadError('ERR_PAYLOAD_TRUNCATED', `no plaintext encrypts to ${ciphertextLength} bytes with this header`);

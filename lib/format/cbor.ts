@@ -36,33 +36,56 @@ const encoder = new Encoder({
   pack: false,
   structuredClone: false,
 });
-const decoder = new Decoder({ useRecords: false, mapsAsObjects: false });
+// Byte strings are decoded as copies, not views: a parsed header or card must not
+// keep the caller's whole input buffer alive, nor change when the caller reuses it.
+const decoder = new Decoder({ useRecords: false, mapsAsObjects: false, copyBuffers: true });
 
 function sortedMap(map: Map<CborValue, CborValue>): Map<CborValue, CborValue> {
-  const entries = [...map.entries()].map(([k, v]) => ({ encodedKey: encoder.encode(k), key: k, value: canonicalize(v) }));
+  const entries = [...map.entries()].map(([k, v]) => {
+    const key = canonicalize(k);
+    return { encodedKey: encoder.encode(key), key, value: canonicalize(v) };
+  });
   entries.sort((a, b) => compareBytes(a.encodedKey, b.encodedKey));
+  for (let i = 1; i < entries.length; i++) {
+    // Two keys with one encoding (5 and 5n) would write a map no strict decoder accepts.
+    if (compareBytes(entries[i - 1]!.encodedKey, entries[i]!.encodedKey) === 0) throw new RangeError('cbor map keys must be distinct once encoded');
+  }
   return new Map(entries.map((e) => [e.key, e.value]));
+}
+
+// cbor-x writes a number as an integer only while its argument fits 32 bits
+// (−2^32 ≤ n < 2^32), and a bigint always with a 64-bit argument. So the
+// shortest form (RFC 8949 §4.2.1) comes from a number inside that range and
+// from a bigint outside it.
+const MAX_UINT32 = 0xffffffff;
+const MIN_NEGINT32 = -0x100000000;
+
+function canonicalInteger(value: number | bigint): number | bigint {
+  if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new RangeError(`cbor numbers must be safe integers, got ${value}`);
+  const big = BigInt(value);
+  if (big > BigInt(Number.MAX_SAFE_INTEGER) || big < BigInt(Number.MIN_SAFE_INTEGER) - 1n) {
+    throw new RangeError('cbor integers must lie in -2^53..2^53-1');
+  }
+  return big > BigInt(MAX_UINT32) || big < BigInt(MIN_NEGINT32) ? big : Number(big);
 }
 
 function canonicalize(value: CborValue): CborValue {
   if (value instanceof Map) return sortedMap(value);
   if (Array.isArray(value)) return value.map(canonicalize);
-  if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) throw new RangeError(`cbor numbers must be safe integers, got ${value}`);
-    // cbor-x writes numbers beyond 32 bits as floats, which are outside the subset; as a
-    // bigint it writes the shortest integer form.
-    if (value > 0xffffffff || value < -0xffffffff) return BigInt(value);
-  }
+  if (typeof value === 'number' || typeof value === 'bigint') return canonicalInteger(value);
   return value;
 }
 
-/** Encodes `value` deterministically: map keys sorted by their encoded bytes, shortest lengths. */
+/**
+ * Encodes `value` deterministically: map keys sorted by their encoded bytes, shortest lengths.
+ * @throws RangeError for an integer outside −2^53..2^53−1 or two map keys with one encoding
+ */
 export function encodeCanonical(value: CborValue): Uint8Array {
   const bytes = encoder.encode(canonicalize(value));
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
-/** Decodes bytes that {@link findCanonicalViolation} has accepted. */
+/** Decodes bytes that {@link findCanonicalViolation} has accepted. Byte strings come back as copies. */
 export function decodeChecked(bytes: Uint8Array): CborValue {
   return decoder.decode(bytes) as CborValue;
 }

@@ -79,8 +79,18 @@ function schemaError(message: string): HeaderError {
   return new HeaderError('ERR_HEADER_SCHEMA', `invalid header: ${message}`);
 }
 
-function isUint(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+/**
+ * An integer as cbor-x decodes one: a number below 2^32, but a bigint for an
+ * 8-byte argument, which the canonical checker has already bounded below 2^53.
+ */
+function integerOf(value: unknown): number | undefined {
+  if (typeof value === 'bigint') return Number(value);
+  return typeof value === 'number' && Number.isSafeInteger(value) ? value : undefined;
+}
+
+function uintOf(value: unknown): number | undefined {
+  const integer = integerOf(value);
+  return integer !== undefined && integer >= 0 ? integer : undefined;
 }
 
 function isBytes(value: unknown, length?: number): value is Uint8Array {
@@ -112,8 +122,8 @@ function parseStanzas(value: CborValue | undefined, maxRecipients: number): Pick
   const otherStanzas: CborValue[][] = [];
   let previousType = 0;
   for (const stanza of value) {
-    if (!Array.isArray(stanza) || stanza.length === 0 || !isUint(stanza[0])) throw schemaError('a stanza must be an array starting with its type');
-    const type = stanza[0];
+    const type = Array.isArray(stanza) ? uintOf(stanza[0]) : undefined;
+    if (!Array.isArray(stanza) || type === undefined) throw schemaError('a stanza must be an array starting with its type');
     if (type <= previousType) throw schemaError('stanzas must be sorted by type, one per type');
     previousType = type;
     if (type === STANZA_X25519) x25519 = parseX25519Stanza(stanza, maxRecipients);
@@ -137,24 +147,29 @@ export function parseHeader(bytes: Uint8Array, limits: HeaderParseLimits): Heade
   const value = decodeChecked(bytes);
   if (!(value instanceof Map)) throw schemaError('header must be a map');
   const extensions = new Map<number, CborValue>();
-  for (const key of value.keys()) {
-    if (typeof key !== 'number' || !Number.isSafeInteger(key)) throw schemaError('header keys must be integers');
+  for (const rawKey of value.keys()) {
+    const key = integerOf(rawKey);
+    if (key === undefined) throw schemaError('header keys must be integers');
     // Negative keys are non-critical extensions; an unknown non-negative key is critical (spec §3.3).
-    if (key < 0) extensions.set(key, value.get(key)!);
+    if (key < 0) extensions.set(key, value.get(rawKey)!);
     else if (key < KEY_SUITE || key > KEY_SENDER) throw schemaError(`unknown critical field ${key}`);
   }
-  const suite = value.get(KEY_SUITE);
-  if (!isUint(suite)) throw schemaError('suite must be an unsigned integer');
+  const suite = uintOf(value.get(KEY_SUITE));
+  if (suite === undefined) throw schemaError('suite must be an unsigned integer');
   if (suite !== SUITE_CHACHA20_POLY1305) throw new HeaderError('ERR_HEADER_SUITE', `unsupported cipher suite ${suite}`);
-  const chunkExponent = value.get(KEY_CHUNK_EXPONENT);
-  if (!isUint(chunkExponent)) throw schemaError('chunk exponent must be an unsigned integer');
+  const chunkExponent = uintOf(value.get(KEY_CHUNK_EXPONENT));
+  if (chunkExponent === undefined) throw schemaError('chunk exponent must be an unsigned integer');
   if (chunkExponent < MIN_CHUNK_EXPONENT || chunkExponent > MAX_CHUNK_EXPONENT) {
     throw new LimitError('ERR_LIMIT_CHUNK_SIZE', `chunk exponent ${chunkExponent} is outside ${MIN_CHUNK_EXPONENT}..${MAX_CHUNK_EXPONENT}`);
   }
   const payloadNonce = value.get(KEY_PAYLOAD_NONCE);
   if (!isBytes(payloadNonce, PAYLOAD_NONCE_LENGTH)) throw schemaError(`payload nonce must be ${PAYLOAD_NONCE_LENGTH} bytes`);
-  const sender = value.get(KEY_SENDER);
-  if (sender !== undefined && sender !== SENDER_ED25519) throw schemaError(`unknown sender mode ${String(sender)}`);
+  const senderValue = value.get(KEY_SENDER);
+  const sender = uintOf(senderValue);
+  if (senderValue !== undefined && sender !== SENDER_ED25519) {
+    // Quote a number only: any other value is attacker-chosen bytes of any length.
+    throw schemaError(sender === undefined ? 'sender mode must be an unsigned integer' : `unknown sender mode ${sender}`);
+  }
   const header: Header = {
     suite,
     chunkExponent,

@@ -32,7 +32,9 @@ export function couldBeMagic(bytes: Uint8Array): boolean {
 /**
  * Parses a complete prefix and returns the header length, checked against
  * `maxHeaderBytes` before the caller allocates anything for the header.
- * @throws HeaderError ERR_HEADER_MAGIC, ERR_HEADER_VERSION, ERR_HEADER_SCHEMA; LimitError ERR_LIMIT_HEADER_SIZE
+ * A shorter input is judged on its magic alone, so a stream can fail fast.
+ * @throws HeaderError ERR_HEADER_MAGIC, ERR_HEADER_VERSION, ERR_HEADER_TRUNCATED, ERR_HEADER_SCHEMA;
+ *   LimitError ERR_LIMIT_HEADER_SIZE
  */
 export function parsePrefix(prefix: Uint8Array, maxHeaderBytes: number): number {
   if (!couldBeMagic(prefix)) {
@@ -40,6 +42,7 @@ export function parsePrefix(prefix: Uint8Array, maxHeaderBytes: number): number 
     if (sameFamily) throw new HeaderError('ERR_HEADER_VERSION', 'unsupported cardseal format version (this library reads v1)');
     throw new HeaderError('ERR_HEADER_MAGIC', 'input is not a cardseal file (bad magic)');
   }
+  if (prefix.length < PREFIX_LENGTH) throw new HeaderError('ERR_HEADER_TRUNCATED', 'input ended inside the prefix');
   const headerLength = new DataView(prefix.buffer, prefix.byteOffset, PREFIX_LENGTH).getUint32(MAGIC.length);
   if (headerLength === 0) throw new HeaderError('ERR_HEADER_SCHEMA', 'header length is zero');
   if (headerLength > maxHeaderBytes) {

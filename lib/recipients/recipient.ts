@@ -3,7 +3,8 @@
  * (spec/format.md §5.1: duplicates fold into one entry).
  */
 import { toHex } from '../bytes.js';
-import { KeyError } from '../errors.js';
+import { KeyError, LimitError } from '../errors.js';
+import { MAX_RECIPIENTS } from '../format/limits.js';
 import { PublicKey, parsePublicKey } from '../keys/keys.js';
 
 /**
@@ -35,7 +36,8 @@ export function recipientKey(recipient: Recipient): PublicKey {
 
 /**
  * Resolves recipients to unique X25519 public keys, in first-seen order.
- * @throws KeyError ERR_KEY_NO_RECIPIENTS, ERR_KEY_FORMAT, ERR_KEY_CHECKSUM; CardError ERR_CARD_*
+ * @throws KeyError ERR_KEY_NO_RECIPIENTS, ERR_KEY_FORMAT, ERR_KEY_CHECKSUM; CardError ERR_CARD_*;
+ *   LimitError ERR_LIMIT_RECIPIENTS above the hard limit, which no decoder would accept (spec §8)
  */
 export function resolveRecipients(recipients: Iterable<Recipient>): Uint8Array[] {
   if (recipients === null || typeof recipients !== 'object' || !(Symbol.iterator in recipients)) {
@@ -47,5 +49,6 @@ export function resolveRecipients(recipients: Iterable<Recipient>): Uint8Array[]
     unique.set(toHex(key), key);
   }
   if (unique.size === 0) throw new KeyError('ERR_KEY_NO_RECIPIENTS', 'no recipients given');
+  if (unique.size > MAX_RECIPIENTS) throw new LimitError('ERR_LIMIT_RECIPIENTS', `${unique.size} recipients, more than the limit of ${MAX_RECIPIENTS}`);
   return [...unique.values()];
 }

@@ -29,7 +29,8 @@ export class ByteQueue {
       this.#consume(first, n);
       return slice;
     }
-    const out = new Uint8Array(n);
+    // Every byte is overwritten below, so skip the zero fill.
+    const out = Buffer.allocUnsafe(n);
     let filled = 0;
     while (filled < n) {
       const part = this.#parts[this.#head]!;
@@ -48,6 +49,7 @@ export class ByteQueue {
 
   /** A copy of the first `n` bytes without removing them (n ≤ length). */
   peek(n: number): Uint8Array {
+    if (n > this.#length) throw new Error(`internal error: peek(${n}) at ${this.#length} bytes`);
     const out = new Uint8Array(n);
     let filled = 0;
     for (let i = this.#head; filled < n; i++) {
