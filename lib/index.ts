@@ -14,7 +14,6 @@ export { type SenderCard } from './signing/sender-card.js';
 export { type SenderDirectory, type VerifyWith, restrictToIdentity } from './signing/verifier.js';
 export { ciphertextSize, plaintextSize, type CiphertextSizeOptions, type PayloadLayout } from './sizes.js';
 export { type Header } from './format/header.js';
-export { encryptStream, decryptStream, type ArmorEncryptOptions } from './armor/compose.js';
 export { armorEncode, armorDecode, autoDearmor, ArmorEncodeStream, ArmorDecodeStream, AutoDearmorStream } from './armor/streams.js';
 export { armorBytes, dearmorText, armoredSize, detectArmor, ARMOR_BEGIN, ARMOR_END, ARMOR_LINE_LENGTH } from './armor/armor.js';
 export { upload, UploadStream, type UploadOptions, type UploadResponse } from './io/upload.js';

@@ -6,7 +6,8 @@
  * and the read-only search) are retried; writes are sent once.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
+import { loadUndici } from '../io/undici.js';
 import { type Card, importCard } from '../cards/card.js';
 import { type Revocation, importRevocation } from '../cards/revocation.js';
 import { CardError, CardsealError, DirectoryError, ERROR_CODES, type ErrorCode } from '../errors.js';
@@ -94,7 +95,8 @@ function stringField(body: Record<string, unknown>, field: string, statusCode: n
 /** The HTTP client of a card directory. Open it with {@link openDirectory}. */
 export class DirectoryClient implements CardDirectory {
   readonly url: string;
-  readonly #agent: Agent;
+  /** Created on the first request, so that opening a client loads no HTTP stack. */
+  #agent: Agent | undefined;
   readonly #trust: DirectoryTrust;
   readonly #timeoutMs: number;
   readonly #maxResponseBytes: number;
@@ -116,7 +118,6 @@ export class DirectoryClient implements CardDirectory {
     for (const [name, value, min] of [['timeoutMs', this.#timeoutMs, 1], ['maxResponseBytes', this.#maxResponseBytes, 1024], ['retries', this.#retries, 0]] as const) {
       if (!Number.isSafeInteger(value) || value < min) throw new RangeError(`${name} must be an integer of at least ${min}`);
     }
-    this.#agent = new Agent({ connect: { timeout: this.#timeoutMs }, headersTimeout: this.#timeoutMs, bodyTimeout: this.#timeoutMs });
   }
 
   async #attempt(method: 'GET' | 'POST', path: string, body: unknown, write: boolean): Promise<Answer> {
@@ -130,6 +131,8 @@ export class DirectoryClient implements CardDirectory {
     if (body !== undefined) headers['content-type'] = JSON_TYPE;
     if (write && this.#appToken !== undefined) headers.authorization = `Bearer ${this.#appToken}`;
     try {
+      const { Agent, request } = await loadUndici();
+      this.#agent ??= new Agent({ connect: { timeout: this.#timeoutMs }, headersTimeout: this.#timeoutMs, bodyTimeout: this.#timeoutMs });
       const response = await request(`${this.url}${path}`, {
         method,
         headers,
@@ -252,7 +255,7 @@ export class DirectoryClient implements CardDirectory {
   }
 
   close(): Promise<void> {
-    this.#closed ??= this.#agent.close();
+    this.#closed ??= this.#agent?.close() ?? Promise.resolve();
     return this.#closed;
   }
 }

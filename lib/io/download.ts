@@ -8,7 +8,8 @@
  * one (the decrypter would catch it too, but later and less clearly).
  */
 import { Readable } from 'node:stream';
-import { type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
+import { loadUndici } from './undici.js';
 import { FileError, HttpError } from '../errors.js';
 import { statusError, toHttpError } from './http-error.js';
 import { parseHttpUrl } from './url.js';
@@ -58,12 +59,16 @@ export class DownloadStream extends Readable {
     });
     this.response.catch(() => {});
     // Started here rather than in _construct so that destroy() aborts a request still connecting.
-    request(target, {
-      method: 'GET',
-      headers: options.headers ?? {},
-      signal: this.#abort.signal,
-      ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
-    }).then(
+    loadUndici()
+      .then(({ request }) =>
+        request(target, {
+          method: 'GET',
+          headers: options.headers ?? {},
+          signal: this.#abort.signal,
+          ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
+        }),
+      )
+      .then(
       (response) => this.#onAnswer(response),
       (error: unknown) => this.destroy(toHttpError(error, 'download')),
     );

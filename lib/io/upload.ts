@@ -13,7 +13,8 @@
  * terminating chunk and the server never sees it as complete.
  */
 import { Readable, Writable, addAbortSignal } from 'node:stream';
-import { type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
+import { loadUndici } from './undici.js';
 import { assertInteger } from '../bytes.js';
 import { FileError, HttpError } from '../errors.js';
 import { parseHttpUrl } from './url.js';
@@ -73,13 +74,17 @@ export class UploadStream extends Writable {
     this.#body = new Readable({ read: () => this.#releaseWrite() });
     const headers: Record<string, string> = { ...options.headers };
     if (this.#contentLength !== undefined) headers['content-length'] = String(this.#contentLength);
-    request(target, {
-      method: (options.method ?? 'PUT') as Dispatcher.HttpMethod,
-      headers,
-      body: this.#body,
-      signal: this.#abort.signal,
-      ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
-    }).then(
+    loadUndici()
+      .then(({ request }) =>
+        request(target, {
+          method: (options.method ?? 'PUT') as Dispatcher.HttpMethod,
+          headers,
+          body: this.#body,
+          signal: this.#abort.signal,
+          ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
+        }),
+      )
+      .then(
       (response) => this.#onAnswer(response),
       (error: unknown) => this.#onAnswer(toHttpError(error, 'upload')),
     );

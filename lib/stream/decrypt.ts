@@ -34,6 +34,7 @@ import type { SenderCard } from '../signing/sender-card.js';
 import { openSignatureBlock } from '../signing/signature-block.js';
 import { Transcript } from '../signing/transcript.js';
 import { SignatureVerifier, type VerifyWith } from '../signing/verifier.js';
+import { ArmorReader, detectArmor } from '../armor/armor.js';
 import { ByteQueue } from './byte-queue.js';
 import { SIGNATURE_BLOCK_LENGTH, TAG_LENGTH, chunkNonce } from './frame.js';
 
@@ -55,6 +56,8 @@ export interface DecryptOptions extends DecryptLimits {
 }
 
 type Phase = 'prefix' | 'envelope' | 'payload';
+/** Bytes needed to tell armored from binary input: the BEGIN line (spec §10). */
+const ARMOR_SNIFF_LENGTH = 29;
 
 /** The decrypting Transform. Create it with {@link decryptWith}. */
 export class DecryptStream extends Transform {
@@ -64,6 +67,8 @@ export class DecryptStream extends Transform {
   readonly #maxRecipients: number;
   readonly #queue = new ByteQueue();
   #phase: Phase = 'prefix';
+  /** Undefined until the first bytes show whether the input is armored (spec §10); null for binary. */
+  #dearmor: ArmorReader | null | undefined;
   #envelopeLength = 0;
   #header: Header | undefined;
   #payloadKey: Uint8Array | undefined;
@@ -108,8 +113,8 @@ export class DecryptStream extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.#queue.push(chunk);
     try {
+      this.#accept(chunk);
       this.#advance();
       callback();
     } catch (error) {
@@ -122,6 +127,8 @@ export class DecryptStream extends Transform {
     let finalPlaintext: Uint8Array;
     let verification: Promise<SenderCard> | undefined;
     try {
+      this.#dearmor ??= null;
+      this.#dearmor?.end();
       this.#advance();
       finalPlaintext = this.#openFinalChunk();
       verification = this.#checkSignature();
@@ -159,7 +166,23 @@ export class DecryptStream extends Transform {
     callback(error);
   }
 
+  /** Queues input, decoding armor when the first bytes are the BEGIN line (spec §10). */
+  #accept(chunk: Uint8Array): void {
+    if (this.#dearmor === undefined) {
+      this.#queue.push(chunk);
+      const verdict = detectArmor(this.#queue.peek(Math.min(this.#queue.length, ARMOR_SNIFF_LENGTH)));
+      if (verdict === 'undecided') return;
+      this.#dearmor = verdict === 'armor' ? new ArmorReader() : null;
+      if (this.#dearmor === null) return;
+      chunk = this.#queue.takeAll();
+    }
+    if (this.#dearmor === null) this.#queue.push(chunk);
+    else for (const part of this.#dearmor.write(chunk)) this.#queue.push(part);
+  }
+
   #advance(): void {
+    // While armor detection waits for more bytes, the queue may hold armor text.
+    if (this.#dearmor === undefined) return;
     if (this.#phase === 'prefix') {
       if (!couldBeMagic(this.#queue.peek(Math.min(this.#queue.length, PREFIX_LENGTH)))) {
         parsePrefix(this.#queue.peek(Math.min(this.#queue.length, PREFIX_LENGTH)).slice(), this.#maxHeaderBytes);
@@ -180,7 +203,12 @@ export class DecryptStream extends Transform {
       this.emit('header', opened.header);
     }
     // More than the hold-back queued: the first frame is certainly not the last.
-    while (this.#queue.length > this.#holdBackLength) this.push(this.#open(this.#queue.take(this.#frameLength), false));
+    // Ciphertext and tag are taken apart: an encryptor pushes them as separate arrays, and
+    // two takes keep both zero-copy where one frame-sized take would have to copy.
+    while (this.#queue.length > this.#holdBackLength) {
+      const ciphertext = this.#queue.take(this.#frameLength - TAG_LENGTH);
+      this.push(this.#open(ciphertext, this.#queue.take(TAG_LENGTH), false));
+    }
   }
 
   /** Applies the header's sender mode (spec §9.5), before any payload byte is opened. */
@@ -206,7 +234,7 @@ export class DecryptStream extends Transform {
     }
     const frame = this.#queue.take(rest);
     try {
-      return this.#open(frame, true);
+      return this.#open(frame.subarray(0, rest - TAG_LENGTH), frame.subarray(rest - TAG_LENGTH), true);
     } catch (error) {
       if (blockLength === 0 || !hasCode(error, 'ERR_PAYLOAD_AUTH')) throw error;
       throw this.#diagnoseMissingBlock(frame) ?? new PayloadError(
@@ -251,13 +279,10 @@ export class DecryptStream extends Transform {
     if (plaintext.length > 0) this.push(plaintext);
   }
 
-  #open(frame: Uint8Array, last: boolean): Uint8Array {
-    const split = frame.length - TAG_LENGTH;
-    const ciphertext = frame.subarray(0, split);
-    const tag = frame.subarray(split);
+  #open(ciphertext: Uint8Array, tag: Uint8Array, last: boolean): Uint8Array {
     const key = this.#payloadKey!;
     const plaintext = this.#backend.openParts(key, chunkNonce(this.#index, last), ciphertext, tag);
-    if (plaintext === undefined) throw this.#diagnose(frame, last);
+    if (plaintext === undefined) throw this.#diagnose(ciphertext, tag, last);
     // An empty last chunk is allowed only as the sole chunk (spec §7.2): one encoding per length.
     if (last && plaintext.length === 0 && this.#index > 0) {
       throw new PayloadError('ERR_PAYLOAD_EMPTY_CHUNK', `empty final chunk ${this.#index} after a full chunk`);
@@ -268,9 +293,9 @@ export class DecryptStream extends Transform {
   }
 
   /** Names why a chunk failed, by trying the other flag: the answer tells truncation from extension. */
-  #diagnose(frame: Uint8Array, last: boolean): PayloadError {
+  #diagnose(ciphertext: Uint8Array, tag: Uint8Array, last: boolean): PayloadError {
     const index = this.#index;
-    if (this.#opensAs(frame, index, !last)) {
+    if (this.#opensAs(concatBytes(ciphertext, tag), index, !last)) {
       return last
         ? new PayloadError('ERR_PAYLOAD_TRUNCATED', `payload ended after chunk ${index}, which is not the final chunk`)
         : new PayloadError('ERR_PAYLOAD_TRAILING_DATA', `data follows the final chunk ${index}`);

@@ -18,6 +18,7 @@ import { type Recipient, resolveRecipients } from '../recipients/recipient.js';
 import type { SenderCard } from '../signing/sender-card.js';
 import { FileSigner } from '../signing/signer.js';
 import { Transcript } from '../signing/transcript.js';
+import { ArmorWriter } from '../armor/armor.js';
 import { ByteQueue } from './byte-queue.js';
 import { chunkExponentOf, chunkNonce } from './frame.js';
 
@@ -31,6 +32,8 @@ export interface EncryptOptions {
   signWith?: PrivateKey | KeyPair;
   /** The sender's card, whose Ed25519 key must be the one of `signWith`. */
   senderCard?: SenderCard;
+  /** Write the text armor (spec §10) instead of binary. Default false. */
+  armor?: boolean;
 }
 
 /** Not part of the public API: fixed randomness for test vectors and backend comparisons. */
@@ -45,6 +48,8 @@ export class EncryptStream extends Transform {
   readonly chunkSize: number;
   readonly #backend: CryptoBackend;
   readonly #queue = new ByteQueue();
+  /** Set when the output is armored: every pushed byte goes through it (spec §10). */
+  readonly #armor: ArmorWriter | undefined;
   #payloadKey: Uint8Array;
   #fileKey: Uint8Array;
   #index = 0;
@@ -72,7 +77,8 @@ export class EncryptStream extends Transform {
     this.#fileKey = sealed.fileKey;
     this.#signatureKey = sealed.signatureKey;
     this.#transcript = signing ? new Transcript(this.#backend, this.envelope) : undefined;
-    this.push(this.envelope);
+    this.#armor = options.armor === true ? new ArmorWriter() : undefined;
+    this.#emit(this.envelope);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -86,7 +92,8 @@ export class EncryptStream extends Transform {
     let failure: Error | undefined;
     try {
       this.#seal(this.#queue.takeAll(), true);
-      if (this.#signer !== undefined) this.push(this.#signer.sealBlock(this.#backend, this.#signatureKey!, this.#transcript!.digest()));
+      if (this.#signer !== undefined) this.#emit(this.#signer.sealBlock(this.#backend, this.#signatureKey!, this.#transcript!.digest()));
+      if (this.#armor !== undefined) this.push(this.#armor.end());
     } catch (error) {
       // Only signing can fail here: the signing key was destroyed while the stream ran.
       failure = error as Error;
@@ -104,8 +111,17 @@ export class EncryptStream extends Transform {
   #seal(plaintext: Uint8Array, last: boolean): void {
     const [ciphertext, tag] = this.#backend.sealParts(this.#payloadKey, chunkNonce(this.#index++, last), plaintext);
     this.#transcript?.addChunk(ciphertext, tag);
-    if (ciphertext.length > 0) this.push(ciphertext);
-    this.push(tag);
+    if (ciphertext.length > 0) this.#emit(ciphertext);
+    this.#emit(tag);
+  }
+
+  #emit(bytes: Uint8Array): void {
+    if (this.#armor === undefined) {
+      this.push(bytes);
+      return;
+    }
+    const text = this.#armor.write(bytes);
+    if (text.length > 0) this.push(text);
   }
 
   #wipeKeys(): void {

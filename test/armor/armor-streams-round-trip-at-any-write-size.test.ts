@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { armorBytes } from '../../lib/armor/armor.js';
-import { decryptStream, encryptStream } from '../../lib/armor/compose.js';
+import { decryptWith } from '../../lib/stream/decrypt.js';
+import { encryptFor } from '../../lib/stream/encrypt.js';
 import { armorDecode, armorEncode, autoDearmor } from '../../lib/armor/streams.js';
 import { encrypt, generateKeyPair } from '../../lib/index.js';
 import { collector } from '../io/http-fixtures.js';
@@ -67,22 +68,22 @@ describe('armor streams', () => {
     expect((await run(Buffer.from('-----BEG'), 2, autoDearmor())).toString()).to.equal('-----BEG');
   });
 
-  it('encryptStream with armor: true writes armor that decryptStream and the binary path both accept', async () => {
+  it('encryptFor with armor: true writes armor that decryptWith detects, and decryptWith still reads binary', async () => {
     const { publicKey, privateKey } = generateKeyPair();
     const plaintext = randomBytes(200_000);
-    const armored = await run(plaintext, 10_000, encryptStream([publicKey], { armor: true, chunkSize: 4096 }));
+    const armored = await run(plaintext, 10_000, encryptFor([publicKey], { armor: true, chunkSize: 4096 }));
     expect(armored.subarray(0, 29).toString()).to.equal('-----BEGIN CARDSEAL FILE-----');
-    expect((await run(armored, 777, decryptStream(privateKey))).equals(plaintext)).to.equal(true);
+    expect((await run(armored, 777, decryptWith(privateKey))).equals(plaintext)).to.equal(true);
     const binary = await encrypt(plaintext, [publicKey]);
-    expect((await run(binary, 65_536, decryptStream(privateKey))).equals(plaintext)).to.equal(true);
+    expect((await run(binary, 65_536, decryptWith(privateKey))).equals(plaintext)).to.equal(true);
   });
 
-  it('decryptStream reports armor damage as ERR_ARMOR_FORMAT and a wrong key as ERR_NO_MATCH', async () => {
+  it('decryptWith reports armor damage as ERR_ARMOR_FORMAT and a wrong key as ERR_NO_MATCH', async () => {
     const { publicKey, privateKey } = generateKeyPair();
-    const armored = await run(randomBytes(1000), 1000, encryptStream([publicKey], { armor: true }));
+    const armored = await run(randomBytes(1000), 1000, encryptFor([publicKey], { armor: true }));
     const damaged = Buffer.from(armored);
     damaged[40] = 0x21;
-    expect(await codeOfRun(damaged, 100, decryptStream(privateKey))).to.equal('ERR_ARMOR_FORMAT');
-    expect(await codeOfRun(armored, 100, decryptStream(generateKeyPair().privateKey))).to.equal('ERR_NO_MATCH');
+    expect(await codeOfRun(damaged, 100, decryptWith(privateKey))).to.equal('ERR_ARMOR_FORMAT');
+    expect(await codeOfRun(armored, 100, decryptWith(generateKeyPair().privateKey))).to.equal('ERR_NO_MATCH');
   });
 });
