@@ -2,6 +2,10 @@
  * Which card directory the CLI talks to: `--directory` (an http(s) URL or a
  * local data folder), else $CARDSEAL_DIRECTORY, else the embedded local
  * directory in the user's config folder.
+ *
+ * The embedded directory admits one process at a time (spec/directory.md
+ * §6.2), so commands hold it open only for the lookups they make, never for a
+ * whole transfer.
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -32,4 +36,17 @@ export async function openCardDirectory(location: string): Promise<CardDirectory
   // Loaded on use: most commands never touch a directory, and the client pulls in undici.
   if (isHttpUrl(location)) return (await import('../directory/client.js')).openDirectory(location);
   return (await import('../directory/local.js')).openLocalDirectory(location);
+}
+
+/**
+ * Opens the directory at `location`, runs `use` on it and closes it, also when `use` fails.
+ * @throws DirectoryError ERR_DIRECTORY_*; whatever `use` throws
+ */
+export async function withCardDirectory<T>(location: string, use: (directory: CardDirectory) => Promise<T>): Promise<T> {
+  const directory = await openCardDirectory(location);
+  try {
+    return await use(directory);
+  } finally {
+    await directory.close();
+  }
 }

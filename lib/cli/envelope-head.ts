@@ -62,7 +62,8 @@ export function selectKey(envelope: Uint8Array, keys: readonly PrivateKey[]): Pr
   for (const key of keys) {
     try {
       const opened = openEnvelope(envelope, key, DEFAULT_MAX_RECIPIENTS);
-      wipe(opened.fileKey, opened.payloadKey);
+      // Only the choice of key is kept; the decrypter derives every key again.
+      wipe(opened.fileKey, opened.payloadKey, opened.signatureKey);
       return key;
     } catch (error) {
       if (!hasCode(error, 'ERR_NO_MATCH')) throw error;

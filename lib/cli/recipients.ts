@@ -8,7 +8,7 @@ import { CardError, hasCode } from '../errors.js';
 import { parsePublicKey } from '../keys/keys.js';
 import type { Recipient } from '../recipients/recipient.js';
 import { type ParsedArgs, flagValue, flagValues } from './args.js';
-import { openCardDirectory, directoryLocation } from './directory-location.js';
+import { directoryLocation, withCardDirectory } from './directory-location.js';
 import { readSmallFile } from './input.js';
 import { withHint } from './report.js';
 
@@ -27,17 +27,12 @@ export function readCardFile(path: string): Card {
 
 /** The cards of every identity, each needing at least one live card. */
 async function findIdentities(identities: string[], location: string): Promise<Card[]> {
-  const directory = await openCardDirectory(location);
-  try {
-    const found = await directory.findMany(identities);
-    return identities.flatMap((identity) => {
-      const cards = found.get(identity) ?? [];
-      if (cards.length === 0) throw new CardError('ERR_CARD_NOT_FOUND', `no live card for ${JSON.stringify(identity)} in the directory`);
-      return cards;
-    });
-  } finally {
-    await directory.close();
-  }
+  const found = await withCardDirectory(location, (directory) => directory.findMany(identities));
+  return identities.flatMap((identity) => {
+    const cards = found.get(identity) ?? [];
+    if (cards.length === 0) throw new CardError('ERR_CARD_NOT_FOUND', `no live card for ${JSON.stringify(identity)} in the directory`);
+    return cards;
+  });
 }
 
 /**

@@ -3,7 +3,7 @@
  * line where a next step helps (the age CLI's convention). Hints come from the
  * place that knows the context, or else from a table by error code.
  */
-import { CardsealError, type ErrorCode } from '../errors.js';
+import { CardsealError, type ErrorCode, SignatureError } from '../errors.js';
 
 const attachedHints = new WeakMap<Error, string>();
 
@@ -30,6 +30,10 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
   ERR_KEY_CHECKSUM: 'the key has a typo or was cut when copied',
   ERR_CARD_NOT_FOUND: 'check the identity, or publish a card with "cardseal card publish"',
   ERR_CARD_REVOKED: 'ask the owner for their current card',
+  ERR_SIGNATURE_MISSING: 'the file carries no sender signature; drop --from to read it unsigned, if you trust where it came from',
+  ERR_SIGNATURE_UNKNOWN_SIGNER: 'the signer is none of the --from identities (in this directory) or --from-card cards; check who sent the file',
+  ERR_SIGNATURE_SIGNER_REVOKED: 'the sender has revoked that card; ask them to sign the file again with their current card',
+  ERR_SIGNATURE_INVALID: 'the file was altered after it was signed, or the signature is forged',
   ERR_DIRECTORY_UNREACHABLE: 'check --directory, or that the directory server is running',
   ERR_HTTP_CONNECTION: 'check the URL and the network; nothing was completed',
 };
@@ -51,12 +55,21 @@ function hintFor(error: Error): string | undefined {
   return HINTS[error.code];
 }
 
+/** The text of the `error:` line. */
+function messageOf(error: Error): string {
+  // A signature verdict names its code, so a script running `decrypt --from` can tell an unsigned file from a forged one.
+  if (error instanceof SignatureError) return `${error.message} (${error.code})`;
+  if (error instanceof CardsealError) return error.message;
+  // Errors that are not cardseal's own (a bug, a node:fs failure no code maps) still print one line.
+  const code = 'code' in error && typeof error.code === 'string' && !error.message.includes(error.code) ? ` (${error.code})` : '';
+  return `${error.message}${code}`;
+}
+
 /** The `error:` and `hint:` lines for `error`, newline-terminated. */
 export function formatError(error: unknown): string {
   if (!(error instanceof Error)) return `error: ${String(error)}\n`;
   if ((error as NodeJS.ErrnoException).code === 'EPIPE') return 'error: the output was closed before everything was written\n';
   const hint = hintFor(error);
-  // Errors that are not cardseal's own (a bug, a node:fs failure no code maps) still print one line.
-  const message = error instanceof CardsealError ? error.message : `${error.message}${'code' in error && typeof error.code === 'string' && !error.message.includes(error.code) ? ` (${error.code})` : ''}`;
+  const message = messageOf(error);
   return `error: ${message}\n${hint === undefined ? '' : `hint: ${hint}\n`}`;
 }

@@ -14,6 +14,9 @@ import { openFolderStore } from './folder-store.js';
 import { openLogStore } from './log-store.js';
 import { CardRegistry, type RegistryPolicy } from './registry.js';
 
+/** How long a command waits for another process to release the embedded directory. */
+const LOCAL_LOCK_WAIT_MS = 10_000;
+
 /** Options for {@link openLocalDirectory}. */
 export interface LocalDirectoryOptions extends DirectoryTrust, RegistryPolicy {}
 
@@ -79,7 +82,8 @@ function authoritiesOf(options: DirectoryTrust & RegistryPolicy): readonly Trust
  * @throws DirectoryError ERR_DIRECTORY_STORAGE
  */
 export async function openLocalDirectory(dataDir: string, options: LocalDirectoryOptions = {}): Promise<CardDirectory> {
-  const store = await openLogStore(dataDir);
+  // Commands that share the embedded directory hold it briefly: queue up rather than fail.
+  const store = await openLogStore(dataDir, { waitMs: LOCAL_LOCK_WAIT_MS });
   const policy = { authorities: authoritiesOf(options), requireEndorsement: options.requireEndorsement ?? false };
   try {
     return new RegistryDirectory(new CardRegistry(store, policy), options);

@@ -3,7 +3,7 @@
  * the owner's process id. A lock left by a process that no longer runs (one
  * killed with SIGKILL) is taken over, so a crash never blocks a restart.
  */
-import { open, readFile, unlink } from 'node:fs/promises';
+import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DirectoryError } from '../errors.js';
 
@@ -37,14 +37,27 @@ async function tryCreate(path: string): Promise<boolean> {
   }
 }
 
+/** A LOCK file younger than this with no process id yet is being written by its owner, not abandoned. */
+const FRESH_LOCK_MS = 2000;
+const RETRY_MS = 25;
+
+/** Options for {@link lockDataDir}. */
+export interface LockOptions {
+  /** How long to wait for another live process to release the lock. Default 0: fail at once. */
+  waitMs?: number;
+}
+
 /**
- * Takes the lock of `dataDir` and returns its release function.
+ * Takes the lock of `dataDir` and returns its release function. A lock whose
+ * owner is gone is taken over; one held by a live process is waited for up to
+ * `waitMs` (short-lived commands sharing the embedded directory queue up).
  * @throws DirectoryError ERR_DIRECTORY_STORAGE when another live process holds it
  */
-export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+export async function lockDataDir(dataDir: string, options: LockOptions = {}): Promise<() => Promise<void>> {
   const path = join(dataDir, LOCK_NAME);
   if (held.has(path)) throw new DirectoryError('ERR_DIRECTORY_STORAGE', 'the data directory is already open in this process');
-  for (let attempt = 0; attempt < 2; attempt++) {
+  const deadline = Date.now() + (options.waitMs ?? 0);
+  for (;;) {
     if (await tryCreate(path)) {
       held.add(path);
       return async () => {
@@ -52,11 +65,25 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
         await unlink(path).catch(() => undefined);
       };
     }
-    const pid = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
-    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && isRunning(pid)) {
-      throw new DirectoryError('ERR_DIRECTORY_STORAGE', `the data directory is in use by process ${pid}`);
+    const owner = await lockOwner(path);
+    if (owner === 'gone') {
+      await unlink(path).catch(() => undefined);
+      continue;
     }
-    await unlink(path).catch(() => undefined);
+    if (Date.now() >= deadline) {
+      throw new DirectoryError('ERR_DIRECTORY_STORAGE', `the data directory is in use by ${owner === 'starting' ? 'another process' : `process ${owner}`}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
   }
-  throw new DirectoryError('ERR_DIRECTORY_STORAGE', 'cannot take the data directory lock');
+}
+
+/** Who holds the lock: a live process id, 'starting' while its owner writes its id, or 'gone'. */
+async function lockOwner(path: string): Promise<number | 'starting' | 'gone'> {
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) return 'gone';
+  const pid = Number.parseInt(text, 10);
+  if (Number.isSafeInteger(pid) && pid > 0) return pid !== process.pid && isRunning(pid) ? pid : 'gone';
+  // No id yet: the owner may be between creating the file and writing its id.
+  const age = await stat(path).then((s) => Date.now() - s.mtimeMs, () => Infinity);
+  return age < FRESH_LOCK_MS ? 'starting' : 'gone';
 }

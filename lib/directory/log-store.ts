@@ -23,7 +23,7 @@ import { type Card, importCard } from '../cards/card.js';
 import { type Revocation, importRevocation } from '../cards/revocation.js';
 import { CardsealError, DirectoryError } from '../errors.js';
 import { type AddCardResult, CardIndex } from './card-index.js';
-import { lockDataDir } from './lock.js';
+import { type LockOptions, lockDataDir } from './lock.js';
 import type { CardStore } from './storage.js';
 
 /** The 16-byte magic that opens the log. */
@@ -275,14 +275,14 @@ async function readOrCreateLog(path: string, dataDir: string): Promise<Uint8Arra
  * truncates a torn tail and rebuilds the index.
  * @throws DirectoryError ERR_DIRECTORY_STORAGE
  */
-export async function openLogStore(dataDir: string): Promise<LogStore> {
+export async function openLogStore(dataDir: string, lockOptions: LockOptions = {}): Promise<LogStore> {
   if (typeof dataDir !== 'string' || dataDir === '') throw new TypeError('dataDir must be a path');
   try {
     await mkdir(dataDir, { recursive: true });
   } catch (error) {
     throw storageError(`cannot create the data directory: ${(error as Error).message}`, error);
   }
-  const release = await lockDataDir(dataDir);
+  const release = await lockDataDir(dataDir, lockOptions);
   try {
     const path = join(dataDir, LOG_FILE_NAME);
     const log = await readOrCreateLog(path, dataDir);

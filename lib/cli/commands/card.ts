@@ -11,7 +11,7 @@ import type { CardDirectory } from '../../directory/directory.js';
 import { CardError, UsageError } from '../../errors.js';
 import { type ParsedArgs, flagValue, hasFlag } from '../args.js';
 import { type Command, type CommandGroup, streamTo } from '../command.js';
-import { directoryLocation, openCardDirectory } from '../directory-location.js';
+import { directoryLocation, withCardDirectory } from '../directory-location.js';
 import { DIRECTORY_FLAG, PASSPHRASE_FILE_FLAG } from '../flags.js';
 import { readIdentity } from '../identities.js';
 import { type Terminal, isStdio } from '../input.js';
@@ -22,13 +22,8 @@ import { withHint } from '../report.js';
 
 const MANY = 1000;
 
-async function withDirectory<T>(parsed: ParsedArgs, terminal: Terminal, use: (directory: CardDirectory) => Promise<T>): Promise<T> {
-  const directory = await openCardDirectory(directoryLocation(flagValue(parsed, 'directory'), terminal.env));
-  try {
-    return await use(directory);
-  } finally {
-    await directory.close();
-  }
+function withDirectory<T>(parsed: ParsedArgs, terminal: Terminal, use: (directory: CardDirectory) => Promise<T>): Promise<T> {
+  return withCardDirectory(directoryLocation(flagValue(parsed, 'directory'), terminal.env), use);
 }
 
 function passphraseSources(parsed: ParsedArgs, terminal: Terminal): PassphraseSources {

@@ -2,7 +2,9 @@
  * `cardseal encrypt`: input → (progress) → encryptFor → (armor) → output.
  * When the output is a URL and the input size is known, the upload declares
  * the exact length (ciphertextSize, then armoredSize with -a), as presigned
- * S3 and Azure PUTs require; otherwise it is sent chunked.
+ * S3 and Azure PUTs require; otherwise it is sent chunked. With --sign the
+ * file is signed by its sender (spec/format.md §9), which adds the fixed-size
+ * signature block to that length.
  */
 import { armoredSize } from '../../armor/armor.js';
 import { armorEncode } from '../../armor/streams.js';
@@ -13,9 +15,10 @@ import { ciphertextSize } from '../../sizes.js';
 import { encryptFor } from '../../stream/encrypt.js';
 import { flagValue, hasFlag } from '../args.js';
 import { type Command, openTransfer, streamTo } from '../command.js';
-import { DIRECTORY_FLAG, INPUT_DETAILS, OUTPUT_FLAG, QUIET_FLAG } from '../flags.js';
+import { DIRECTORY_FLAG, INPUT_DETAILS, OUTPUT_FLAG, PASSPHRASE_FILE_FLAG, QUIET_FLAG } from '../flags.js';
 import { gatherRecipients } from '../recipients.js';
 import { withHint } from '../report.js';
+import { loadSender } from '../sender-card.js';
 
 const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, kib: 1024, m: 1024 ** 2, mib: 1024 ** 2 };
 
@@ -32,11 +35,12 @@ export function parseChunkSize(text: string): number {
 /**
  * `cardseal encrypt`. Errors: KeyError ERR_KEY_*, CardError ERR_CARD_*, DirectoryError ERR_DIRECTORY_*,
  * UsageError ERR_USAGE, ERR_OUTPUT_TERMINAL, FileError ERR_FILE, HttpError ERR_HTTP_*.
+ * With --sign also ERR_CARD_NOT_FOUND (no live card with the key's keys) and ERR_USAGE (a card of another key).
  */
 export const encrypt: Command = {
   spec: {
     name: 'encrypt',
-    usage: 'encrypt [-r IDENTITY]... [-R CARD_FILE]... [--to PUBLIC_KEY]... [-a] [--chunk-size N] [-o OUT] [IN]',
+    usage: 'encrypt [-r IDENTITY]... [-R CARD_FILE]... [--to PUBLIC_KEY]... [--sign -i KEY_FILE (--sender-card CARD_FILE | --sender IDENTITY)] [-a] [--chunk-size N] [-o OUT] [IN]',
     summary: 'Encrypt IN (default stdin) to every recipient, writing OUT (default stdout).',
     flags: [
       { name: 'recipient', short: 'r', value: 'IDENTITY', repeatable: true, help: 'every live, verified card of IDENTITY in the card directory' },
@@ -44,18 +48,28 @@ export const encrypt: Command = {
       { name: 'to', value: 'PUBLIC_KEY', repeatable: true, help: 'a public key, cardseal_pub1_…' },
       { name: 'armor', short: 'a', help: 'write armored text (BEGIN/END lines, base64) instead of binary' },
       { name: 'chunk-size', value: 'N', help: 'plaintext bytes per chunk, a power of two from 4K to 16M (default 64K)' },
+      { name: 'sign', help: 'sign the file as its sender, so recipients can check who wrote it (decrypt --from)' },
+      { name: 'identity', short: 'i', value: 'KEY_FILE', help: 'with --sign: your private key file' },
+      { name: 'sender-card', value: 'CARD_FILE', help: 'with --sign: your card, the one made from KEY_FILE' },
+      { name: 'sender', value: 'IDENTITY', help: 'with --sign: your identity; your live card with the keys of KEY_FILE is taken from the directory' },
       OUTPUT_FLAG,
       DIRECTORY_FLAG,
+      PASSPHRASE_FILE_FLAG,
       QUIET_FLAG,
     ],
     maxArgs: 1,
     details: [
       INPUT_DETAILS,
       '',
+      'With --sign, the signature covers the header and every chunk, and it travels encrypted',
+      'with the id of your card: recipients learn who signed, nobody else does. Every recipient',
+      'holds the file key, so without a signature any of them could write a file in your name.',
+      '',
       'Examples:',
       '  cardseal encrypt --to cardseal_pub1_... -o backup.tar.cardseal backup.tar',
       '  tar c docs | cardseal encrypt -r alice@example.com -r bob@example.com > docs.tar.cardseal',
       '  cardseal encrypt -R bob.card -a notes.txt',
+      '  cardseal encrypt --sign -i alice.key --sender alice@example.com -r bob@example.com -o notes.cardseal notes.txt',
       '  cardseal encrypt --to cardseal_pub1_... -o "https://bucket.s3.amazonaws.com/db.cardseal?X-Amz-..." db.dump',
     ].join('\n'),
   },
@@ -68,14 +82,20 @@ export const encrypt: Command = {
     if (recipients.length === 0) throw new KeyError('ERR_KEY_NO_RECIPIENTS', 'no recipients given');
     // Resolving verifies every card and folds duplicates before any output exists.
     const uniqueRecipients = resolveRecipients(recipients).length;
-    const target = flagValue(parsed, 'output');
-    const { stages, output } = await openTransfer(parsed, terminal, (input) => {
-      if (target === undefined || !isHttpUrl(target) || input.size === undefined) return { binary: !armor };
-      const binaryLength = ciphertextSize(input.size, { recipients: uniqueRecipients, chunkSize });
-      return { binary: !armor, contentLength: armor ? armoredSize(binaryLength) : binaryLength };
-    });
-    stages.push(encryptFor(recipients, chunkSize === undefined ? {} : { chunkSize }));
-    if (armor) stages.push(armorEncode());
-    await streamTo(stages, output);
+    const sender = await loadSender(parsed, terminal);
+    try {
+      const target = flagValue(parsed, 'output');
+      const { stages, output } = await openTransfer(parsed, terminal, (input) => {
+        if (target === undefined || !isHttpUrl(target) || input.size === undefined) return { binary: !armor };
+        const binaryLength = ciphertextSize(input.size, { recipients: uniqueRecipients, chunkSize, signed: sender !== undefined });
+        return { binary: !armor, contentLength: armor ? armoredSize(binaryLength) : binaryLength };
+      });
+      const signing = sender === undefined ? {} : { signWith: sender.key, senderCard: sender.card };
+      stages.push(encryptFor(recipients, { ...(chunkSize === undefined ? {} : { chunkSize }), ...signing }));
+      if (armor) stages.push(armorEncode());
+      await streamTo(stages, output);
+    } finally {
+      sender?.key.destroy();
+    }
   },
 };
