@@ -32,7 +32,7 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
 
 /**
  * Compares two byte arrays in time that depends only on their lengths, so a
- * secret (a MAC, a tag) leaks nothing through timing (spec/format.md §11).
+ * secret (a MAC, a tag) leaks nothing through timing (spec/format.md §6, §11.2).
  */
 export function equalConstantTime(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;

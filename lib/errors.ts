@@ -8,7 +8,7 @@
 
 /** Every error code cardseal raises, with its category and meaning. README repeats this table. */
 export const ERROR_CODES = {
-  // Header (spec/format.md §3, §4)
+  // Header (spec/format.md §3, §5.3)
   ERR_HEADER_MAGIC: ['HeaderError', 'the input does not start with the cardseal magic'],
   ERR_HEADER_VERSION: ['HeaderError', 'the file is a cardseal format version this library does not read'],
   ERR_HEADER_TRUNCATED: ['HeaderError', 'the input ended inside the prefix, header or header MAC'],

@@ -1,7 +1,7 @@
 /**
  * Writes the test vectors of spec/vectors/ (one JSON file per case, format in
  * spec/vectors/README.md), the index of that README, and the worked example of
- * spec/format.md §1.4.
+ * spec/format.md §1.4 and its armored form in §10.
  *
  *   npm run vectors                          # build, then write into the repository
  *   node dist/spec/generate-vectors.js DIR   # write only the vectors, into DIR
@@ -17,11 +17,12 @@ import { fileURLToPath } from 'node:url';
 import { CardsealError } from '../lib/errors.js';
 import { decrypt } from '../lib/oneshot.js';
 import type { DecryptOptions } from '../lib/stream/decrypt.js';
-import { workedExample } from './vector-cases/example.js';
+import { armoredExample, workedExample } from './vector-cases/example.js';
 import type { VectorCase, VectorLimits } from './vector-cases/fixtures.js';
 import { headerCases } from './vector-cases/header.js';
 import { payloadCases } from './vector-cases/payload.js';
 import { recipientCases } from './vector-cases/recipients.js';
+import { checkSigner, signedCases, signedDecryptOptions, signedVectorFields } from './vector-cases/signed.js';
 import { successCases } from './vector-cases/success.js';
 
 /** This file sits at <root>/spec/ in the sources and at <outDir>/spec/ when built: two levels up is the root either way. */
@@ -38,6 +39,10 @@ interface VectorFile {
   expect: string;
   private_key: string;
   limits?: VectorLimits;
+  /** Signed-file cases: the text forms of the cards the decoder accepts as senders (spec/format.md §9.5). */
+  senders?: string[];
+  /** With `senders`, on success: the id of the card the decoder must report as the signer. */
+  signer?: string;
   file: string;
   plaintext_length?: number;
   plaintext_sha256?: string;
@@ -61,7 +66,7 @@ async function checkCase(c: VectorCase): Promise<string | undefined> {
   let outcome: string;
   let plaintext: Uint8Array | undefined;
   try {
-    plaintext = await decrypt(c.file, c.key, optionsOf(c.limits));
+    plaintext = await decrypt(c.file, c.key, { ...optionsOf(c.limits), ...signedDecryptOptions(c) });
     outcome = 'success';
   } catch (error) {
     if (!(error instanceof CardsealError)) return `${c.name}: threw ${String(error)}`;
@@ -71,7 +76,7 @@ async function checkCase(c: VectorCase): Promise<string | undefined> {
   if (c.expect === 'success' && (c.plaintext === undefined || Buffer.compare(plaintext!, c.plaintext) !== 0)) {
     return `${c.name}: the decrypted plaintext differs from the plaintext encrypted`;
   }
-  return undefined;
+  return c.expect === 'success' ? checkSigner(c) : undefined;
 }
 
 function toVectorFile(c: VectorCase): VectorFile {
@@ -81,6 +86,7 @@ function toVectorFile(c: VectorCase): VectorFile {
     expect: c.expect,
     private_key: c.key.export(),
     ...(c.limits === undefined ? {} : { limits: c.limits }),
+    ...signedVectorFields(c),
     file: base64(c.file),
   };
   if (c.expect === 'success') {
@@ -93,7 +99,13 @@ function toVectorFile(c: VectorCase): VectorFile {
 }
 
 async function collectCases(): Promise<VectorCase[]> {
-  const cases = [...(await successCases()), ...(await headerCases()), ...(await recipientCases()), ...(await payloadCases())];
+  const cases = [
+    ...(await successCases()),
+    ...(await headerCases()),
+    ...(await recipientCases()),
+    ...(await payloadCases()),
+    ...(await signedCases()),
+  ];
   const names = new Set<string>();
   for (const c of cases) {
     if (!/^[a-z0-9-]+$/.test(c.name)) throw new Error(`vector name ${c.name} must be lowercase letters, digits and dashes`);
@@ -137,10 +149,12 @@ async function main(): Promise<void> {
     return;
   }
   const example = await workedExample();
+  const armored = await armoredExample();
   writeVectors(outDir, cases);
   // The documents describe the committed vectors: leave them alone when writing elsewhere.
   if (outDir === VECTORS_DIR) {
     replaceGenerated(FORMAT_MD, 'example', example);
+    replaceGenerated(FORMAT_MD, 'armor example', armored);
     replaceGenerated(VECTORS_README, 'index', vectorIndex(cases));
   }
   const byOutcome = new Map<string, number>();

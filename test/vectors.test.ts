@@ -2,21 +2,42 @@
  * Runs every vector of spec/vectors (format in spec/vectors/README.md) four
  * ways: whole (one-shot decrypt), streamed in one write, and streamed one byte
  * per write on the node backend, and whole on the noble backend. Each run must
- * give the vector's exact outcome; on failure, whatever the stream released
- * must be a prefix of the true plaintext, and nothing at all before the header MAC
- * has verified (spec/format.md §7.4).
+ * give the vector's exact outcome, and for a signed file verified against its
+ * `senders` report exactly the vector's `signer`. On failure, whatever the
+ * stream released must be a prefix of the true plaintext, nothing at all
+ * before the header MAC has verified (spec/format.md §7.4), and never the
+ * final chunk of a signed file whose signature failed (§9.5).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { type BackendName, CardsealError, type DecryptOptions, ERROR_CODES, decrypt, decryptWith, parsePrivateKey } from '../lib/index.js';
+import {
+  type BackendName,
+  CardsealError,
+  type DecryptOptions,
+  ERROR_CODES,
+  type ErrorCode,
+  decrypt,
+  decryptAndVerify,
+  decryptWith,
+  importCard,
+  parsePrivateKey,
+} from '../lib/index.js';
 
 /** This file is built to <outDir>/test/: two levels up is the repository root. */
 const VECTORS_DIR = fileURLToPath(new URL('../../spec/vectors/', import.meta.url));
 const MIN_VECTORS = 40;
 /** Categories whose codes a decoder can raise, so each needs at least one vector. */
-const DECODER_CATEGORIES = new Set(['HeaderError', 'NoMatchError', 'HeaderMacError', 'PayloadError', 'LimitError']);
+const DECODER_CATEGORIES = new Set(['HeaderError', 'NoMatchError', 'HeaderMacError', 'PayloadError', 'LimitError', 'SignatureError']);
+/**
+ * Only a directory can say that a card was revoked, and a vector names its
+ * senders as a list of cards: test/signing/revoked-signers-are-refused.test.ts
+ * covers this code instead.
+ */
+const CODES_WITHOUT_VECTORS: readonly ErrorCode[] = ['ERR_SIGNATURE_SIGNER_REVOKED'];
+/** Raised at S1 of spec/format.md §9.5, before any payload byte is opened. */
+const BEFORE_PAYLOAD_SIGNATURE_CODES: readonly string[] = ['ERR_SIGNATURE_MISSING'];
 
 interface Vector {
   name: string;
@@ -24,16 +45,19 @@ interface Vector {
   expect: string;
   private_key: string;
   limits?: { max_header_bytes?: number; max_recipients?: number };
+  senders?: string[];
+  signer?: string;
   file: string;
   plaintext_length?: number;
   plaintext_sha256?: string;
   plaintext?: string;
 }
 
-/** What one run gave: `success` or an error code, and every byte released. */
+/** What one run gave: `success` or an error code, every byte released, and the id of the card reported as signer. */
 interface Outcome {
   result: string;
   released: Uint8Array;
+  signer?: string;
 }
 
 function loadVectors(): { file: string; vector: Vector }[] {
@@ -45,7 +69,8 @@ function loadVectors(): { file: string; vector: Vector }[] {
 }
 
 function optionsOf(vector: Vector): DecryptOptions {
-  return { maxHeaderBytes: vector.limits?.max_header_bytes, maxRecipients: vector.limits?.max_recipients };
+  const limits = { maxHeaderBytes: vector.limits?.max_header_bytes, maxRecipients: vector.limits?.max_recipients };
+  return vector.senders === undefined ? limits : { ...limits, verifyWith: vector.senders.map((text) => importCard(text)) };
 }
 
 function resultOf(error: unknown): string {
@@ -55,9 +80,12 @@ function resultOf(error: unknown): string {
 
 async function decryptWhole(vector: Vector, backend: BackendName): Promise<Outcome> {
   const key = parsePrivateKey(vector.private_key, { backend });
+  const file = Buffer.from(vector.file, 'base64');
+  const options = optionsOf(vector);
   try {
-    const plaintext = await decrypt(Buffer.from(vector.file, 'base64'), key, optionsOf(vector));
-    return { result: 'success', released: plaintext };
+    if (options.verifyWith === undefined) return { result: 'success', released: await decrypt(file, key, options) };
+    const { plaintext, signer } = await decryptAndVerify(file, key, { ...options, verifyWith: options.verifyWith });
+    return { result: 'success', released: plaintext, signer: signer.id };
   } catch (error) {
     return { result: resultOf(error), released: new Uint8Array(0) };
   }
@@ -70,7 +98,7 @@ function decryptStreamed(vector: Vector, writeSize: number): Promise<Outcome> {
   const released: Buffer[] = [];
   stream.on('data', (part: Buffer) => released.push(part));
   const outcome = new Promise<Outcome>((resolve, reject) => {
-    stream.once('end', () => resolve({ result: 'success', released: Buffer.concat(released) }));
+    stream.once('end', () => resolve({ result: 'success', released: Buffer.concat(released), ...(stream.signer === undefined ? {} : { signer: stream.signer.id }) }));
     stream.once('error', (error) => {
       try {
         resolve({ result: resultOf(error), released: Buffer.concat(released) });
@@ -92,19 +120,30 @@ function isPrefix(prefix: Uint8Array, of: Uint8Array): boolean {
   return prefix.length <= of.length && Buffer.compare(prefix, of.subarray(0, prefix.length)) === 0;
 }
 
+/** True for the codes raised once payload chunks have been opened: payload failures and a signature that fails at the end. */
+function isAfterPayloadCode(code: string): boolean {
+  return code.startsWith('ERR_PAYLOAD_') || (code.startsWith('ERR_SIGNATURE_') && !BEFORE_PAYLOAD_SIGNATURE_CODES.includes(code));
+}
+
 function assertOutcome(vector: Vector, outcome: Outcome): void {
   expect(outcome.result, vector.description).to.equal(vector.expect);
   if (vector.expect === 'success') {
     expect(outcome.released.length).to.equal(vector.plaintext_length);
     expect(sha256Hex(outcome.released)).to.equal(vector.plaintext_sha256);
+    expect(outcome.signer, 'the card reported as signer').to.equal(vector.signer);
     return;
   }
-  if (!vector.expect.startsWith('ERR_PAYLOAD_')) {
-    // Before the MAC verifies there is no payload key: nothing may have been released.
-    expect(outcome.released.length, 'bytes released before a header failure').to.equal(0);
+  if (!isAfterPayloadCode(vector.expect)) {
+    // Before the MAC verifies there is no payload key, and S1 refuses before the payload: nothing may have been released.
+    expect(outcome.released.length, 'bytes released before the payload').to.equal(0);
   }
   if (vector.plaintext !== undefined) {
-    expect(isPrefix(outcome.released, Buffer.from(vector.plaintext, 'base64')), 'released bytes are a prefix of the plaintext').to.equal(true);
+    const plaintext = Buffer.from(vector.plaintext, 'base64');
+    expect(isPrefix(outcome.released, plaintext), 'released bytes are a prefix of the plaintext').to.equal(true);
+    if (vector.expect.startsWith('ERR_SIGNATURE_') && plaintext.length > 0) {
+      // The final chunk is held until the signature verifies (spec/format.md §9.5, S5 and S9).
+      expect(outcome.released.length, 'bytes released of a file whose signature failed').to.be.below(plaintext.length);
+    }
   }
 }
 
@@ -126,14 +165,29 @@ describe('spec vectors', () => {
         expect(vector.plaintext_length).to.be.a('number');
         expect(vector.plaintext_sha256).to.match(/^[0-9a-f]{64}$/);
       }
+      if (vector.senders !== undefined) {
+        expect(vector.senders.length, `${file}: senders`).to.be.above(0);
+        for (const text of vector.senders) expect(importCard(text).export(), `${file}: a sender card in its canonical text form`).to.equal(text);
+      }
+      // A signer is named exactly when a verifying decoder must report one.
+      expect(vector.signer !== undefined, `${file}: signer`).to.equal(vector.expect === 'success' && vector.senders !== undefined);
+      if (vector.signer !== undefined) expect(vector.senders!.map((text) => importCard(text).id)).to.include(vector.signer);
     }
   });
 
   it('every error code a decoder can raise has a vector', () => {
     const covered = new Set(vectors.map((v) => v.vector.expect));
-    const decoderCodes = Object.entries(ERROR_CODES).filter(([, [category]]) => DECODER_CATEGORIES.has(category)).map(([code]) => code);
+    const decoderCodes = Object.entries(ERROR_CODES)
+      .filter(([code, [category]]) => DECODER_CATEGORIES.has(category) && !CODES_WITHOUT_VECTORS.includes(code as ErrorCode))
+      .map(([code]) => code);
     expect(decoderCodes.filter((code) => !covered.has(code))).to.deep.equal([]);
     expect(covered.has('success')).to.equal(true);
+  });
+
+  it('signed files are covered: verified successes with a signer, and a signed file read without verifying', () => {
+    const signed = vectors.map((v) => v.vector).filter((v) => v.name.startsWith('signed-'));
+    expect(signed.filter((v) => v.signer !== undefined).length).to.be.at.least(2);
+    expect(signed.some((v) => v.expect === 'success' && v.senders === undefined)).to.equal(true);
   });
 
   for (const { vector } of vectors) {

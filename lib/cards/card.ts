@@ -9,7 +9,7 @@
  * that replaces an older one also carries a rotation signature by the older
  * card's key, so nobody else can retire a card (§2.4). Endorsements are extra
  * signatures by named signers such as an application or an authority (§2.3).
- * Each kind of signature has its own label (§2.3), so none can be replayed as another.
+ * Each kind of signature has its own label (§1.2), so none can be replayed as another.
  */
 import { compareBytes, concatBytes, equalConstantTime, fromHex, isAllZero, toHex, utf8 } from '../bytes.js';
 import { type CryptoBackend, resolveBackend } from '../crypto/index.js';

@@ -8,7 +8,7 @@
  * backends stay thin.
  */
 
-/** An X25519 secret bound once, then agreed with many peers (header building, spec §5.1). */
+/** An X25519 secret bound once, then agreed with many peers (header building, spec/format.md §5.2). */
 export interface X25519Agreement {
   readonly publicKey: Uint8Array;
   /**
@@ -24,7 +24,7 @@ export interface Sha256Stream {
   digest(): Uint8Array;
 }
 
-/** The cipher suite's primitives (spec/format.md §1). */
+/** The cipher suite's primitives and those of keys and signatures (spec/format.md §1.2). */
 export interface CryptoBackend {
   readonly name: 'node' | 'noble';
   randomBytes(length: number): Uint8Array;

@@ -9,6 +9,7 @@ import { scryptAsync } from '@noble/hashes/scrypt.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import type { CryptoBackend } from './backend.js';
+import { verifyCofactored } from './ed25519-rules.js';
 
 const TAG_LENGTH = 16;
 
@@ -50,14 +51,7 @@ export const nobleBackend: CryptoBackend = {
   },
   ed25519PublicKey: (seed) => ed25519.getPublicKey(seed),
   ed25519Sign: (seed, message) => ed25519.sign(message, seed),
-  ed25519Verify(publicKey, message, signature) {
-    try {
-      // zip215: false is RFC 8032 strict decoding, the rule OpenSSL applies.
-      return ed25519.verify(signature, message, publicKey, { zip215: false });
-    } catch {
-      return false;
-    }
-  },
+  ed25519Verify: (publicKey, message, signature) => verifyCofactored(publicKey, message, signature),
   seal: (key, nonce, plaintext, aad) => chacha20poly1305(key, nonce, aad).encrypt(plaintext),
   open,
   sealParts(key, nonce, plaintext) {

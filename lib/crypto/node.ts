@@ -6,6 +6,7 @@
 import * as crypto from 'node:crypto';
 import { asBuffer } from '../bytes.js';
 import type { CryptoBackend, X25519Agreement } from './backend.js';
+import { isAcceptablePublicKey, verifyCofactored } from './ed25519-rules.js';
 
 const TAG_LENGTH = 16;
 // RFC 8410 DER prefixes: a raw 32-byte key follows each.
@@ -94,13 +95,17 @@ export const nodeBackend: CryptoBackend = {
   ed25519PublicKey: (seed) => rawPublicKey(crypto.createPublicKey(privateKeyObject(ED25519_PKCS8_PREFIX, seed))),
   ed25519Sign: (seed, message) => bytesOf(crypto.sign(null, message, privateKeyObject(ED25519_PKCS8_PREFIX, seed))),
   ed25519Verify(publicKey, message, signature) {
-    if (signature.length !== 64 || publicKey.length !== 32) return false;
+    if (signature.length !== 64 || !isAcceptablePublicKey(publicKey)) return false;
+    let valid = false;
     try {
       const key = crypto.createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' });
-      return crypto.verify(null, message, key, signature);
+      valid = crypto.verify(null, message, key, signature);
     } catch {
-      return false;
+      valid = false;
     }
+    // OpenSSL's cofactorless check refuses some signatures the cofactored rule accepts
+    // (an R with a small-order part); only such rare refusals pay for the second check.
+    return valid || verifyCofactored(publicKey, message, signature);
   },
   seal(key, nonce, plaintext, aad) {
     const [ciphertext, tag] = sealParts(key, nonce, plaintext, aad);

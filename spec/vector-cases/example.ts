@@ -1,9 +1,11 @@
 /**
  * The worked example of spec/format.md §1.4: "Hey Bob" encrypted to alice and
  * bob with fixed randomness, every intermediate value, and the file annotated
- * byte by byte. Each value is recomputed from the spec's pseudo-code and
- * checked against the bytes the library wrote, so the text cannot drift.
+ * byte by byte; and the same file armored, for §10. Each value is recomputed
+ * from the spec's pseudo-code and checked against the bytes the library wrote,
+ * so the text cannot drift.
  */
+import { ARMOR_BEGIN, ARMOR_END, ARMOR_LINE_LENGTH, armorBytes, armoredSize, dearmorText } from '../../lib/armor/armor.js';
 import { concatBytes, equalConstantTime, toHex, utf8 } from '../../lib/bytes.js';
 import type { CryptoBackend } from '../../lib/crypto/index.js';
 import { LABELS, hkdf } from '../../lib/crypto/kdf.js';
@@ -14,7 +16,7 @@ import { LOCKED_KEY_PREFIX, PUBLIC_KEY_PREFIX, decodeKeyText } from '../../lib/k
 import { PrivateKey } from '../../lib/keys/keys.js';
 import { importPrivateKey, lockPrivateKey } from '../../lib/keys/passphrase.js';
 import { chunkNonce } from '../../lib/stream/frame.js';
-import { C, deriveEntry, encryptFixed, fixedBytes, fixedKey, splitFile } from './fixtures.js';
+import { C, type FixedFile, deriveEntry, encryptFixed, fixedBytes, fixedKey, splitFile } from './fixtures.js';
 
 const ZERO_NONCE = new Uint8Array(12);
 const BYTES_PER_LINE = 16;
@@ -74,12 +76,19 @@ async function lockedExample(alice: PrivateKey): Promise<{ text: string; salt: U
   return { text, salt, wrapKey };
 }
 
+const EXAMPLE_PLAINTEXT = 'Hey Bob';
+
+/** The file of the worked example: "Hey Bob" to alice and bob, with fixed randomness. */
+function encryptExample(alice: PrivateKey, bob: PrivateKey): Promise<FixedFile> {
+  return encryptFixed({ name: 'example', recipients: [alice, bob], plaintext: utf8(EXAMPLE_PLAINTEXT), chunkSize: C });
+}
+
 /** The markdown of the worked example. */
 export async function workedExample(): Promise<string> {
   const alice = fixedKey('alice');
   const bob = fixedKey('bob');
-  const plaintext = utf8('Hey Bob');
-  const fixed = await encryptFixed({ name: 'example', recipients: [alice, bob], plaintext, chunkSize: C });
+  const plaintext = utf8(EXAMPLE_PLAINTEXT);
+  const fixed = await encryptExample(alice, bob);
   const { fileKey, ephemeralSecret, payloadNonce } = fixed.randomness;
   const parts = splitFile(fixed.file);
   const ephemeral = nodeBackend.createX25519(ephemeralSecret).publicKey;
@@ -196,4 +205,27 @@ export async function workedExample(): Promise<string> {
     '```',
   ];
   return lines.join('\n');
+}
+
+/**
+ * The markdown of the armor example of spec/format.md §10: the worked
+ * example's file armored, checked against the line rules of §10, its length
+ * formula, and a round trip through the strict decoder.
+ */
+export async function armoredExample(): Promise<string> {
+  const { file } = await encryptExample(fixedKey('alice'), fixedKey('bob'));
+  const text = armorBytes(file);
+  const lines = text.split('\n');
+  const body = lines.slice(1, -2);
+  must(lines[0] === ARMOR_BEGIN && lines.at(-2) === ARMOR_END && lines.at(-1) === '', 'the armor BEGIN and END lines');
+  must(body.every((line, i) => line.length === ARMOR_LINE_LENGTH || i === body.length - 1), 'the armor line lengths');
+  must(text.length === armoredSize(file.length), 'the armored length');
+  must(equalConstantTime(dearmorText(text), file), 'the dearmored file');
+  return [
+    `The ${file.length}-byte file of the worked example (§1.4), armored: ${text.length} bytes, the last data line ${body.at(-1)!.length} characters.`,
+    '',
+    '```',
+    text.trimEnd(),
+    '```',
+  ].join('\n');
 }
