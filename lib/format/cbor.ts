@@ -61,7 +61,8 @@ const MAX_UINT32 = 0xffffffff;
 const MIN_NEGINT32 = -0x100000000;
 
 function canonicalInteger(value: number | bigint): number | bigint {
-  if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new RangeError(`cbor numbers must be safe integers, got ${value}`);
+  // Integers, not just safe ones: −2^53 is in the subset (spec §3.2 rule 4) and the range check below bounds the rest.
+  if (typeof value === 'number' && !Number.isInteger(value)) throw new RangeError(`cbor numbers must be integers, got ${value}`);
   const big = BigInt(value);
   if (big > BigInt(Number.MAX_SAFE_INTEGER) || big < BigInt(Number.MIN_SAFE_INTEGER) - 1n) {
     throw new RangeError('cbor integers must lie in -2^53..2^53-1');

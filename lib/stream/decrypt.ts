@@ -330,7 +330,8 @@ export class DecryptStream extends Transform {
  * is known: a caller that must not act on unverified data waits for 'end'.
  * @throws RangeError for caps outside 1..hard limit, or requireSignature or
  *   holdFinalChunk without verifyWith; TypeError for a malformed verifyWith.
- *   Stream errors carry ERR_HEADER_*, ERR_LIMIT_*, ERR_NO_MATCH, ERR_HEADER_MAC,
+ *   Stream errors carry ERR_ARMOR_FORMAT (armored input is detected from its first
+ *   bytes, spec §10), ERR_HEADER_*, ERR_LIMIT_*, ERR_NO_MATCH, ERR_HEADER_MAC,
  *   ERR_PAYLOAD_*, ERR_SIGNATURE_*, and from the card checks ERR_CARD_* and ERR_DIRECTORY_*.
  */
 export function decryptWith(privateKey: PrivateKey | string, options: DecryptOptions = {}): DecryptStream {
