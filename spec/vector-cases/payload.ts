@@ -57,6 +57,7 @@ async function shortFinalCases(): Promise<VectorCase[]> {
     make('payload-final-chunk-dropped', 'chunks 0 and 2 without chunk 1: chunk 2 does not open as chunk 1', 'ERR_PAYLOAD_AUTH', concatBytes(envelope, f0, f2)),
     make('payload-chunk-from-other-file', 'chunk 1 taken from a file with the same plaintext and recipient but another file key', 'ERR_PAYLOAD_AUTH', concatBytes(envelope, f0, framesOf(other)[1]!, f2)),
     make('payload-last-chunk-not-flagged', 'every chunk sealed with flag 0, the last included', 'ERR_PAYLOAD_TRUNCATED', misflagged(() => false)),
+    make('payload-short-final-chunk-duplicated', 'the final chunk of 7 bytes written twice: the 46 bytes after chunk 1 open as no final chunk', 'ERR_PAYLOAD_AUTH', concatBytes(envelope, f0, f1, f2, f2)),
     make('payload-first-chunk-flagged-final', 'chunk 0 sealed with the final flag, followed by chunks 1 and 2', 'ERR_PAYLOAD_TRAILING_DATA', misflagged((i, n) => i === 0 || i === n - 1)),
   ];
 }
@@ -79,6 +80,8 @@ async function fullFinalCases(): Promise<VectorCase[]> {
     make('payload-empty-final-chunk', 'chunks C and C, then an empty chunk flagged final: no encoder writes it, since chunk 1 should carry the flag', 'ERR_PAYLOAD_EMPTY_CHUNK', concatBytes(envelope, emptyFinal)),
     make('payload-trailing-byte-after-full-final', 'one byte 0x00 after a full final chunk', 'ERR_PAYLOAD_TRAILING_DATA', concatBytes(fixed.file, new Uint8Array(1))),
     make('payload-trailing-chunk-after-full-final', 'a validly sealed chunk 2 after the full final chunk 1', 'ERR_PAYLOAD_TRAILING_DATA', concatBytes(fixed.file, extraChunk)),
+    make('payload-full-final-chunk-duplicated', 'the full final chunk 1 written twice: its first copy, read as chunk 1 with flag 0, opens only as final', 'ERR_PAYLOAD_TRAILING_DATA', concatBytes(envelope, f0, f1, f1)),
+    make('payload-whole-payload-repeated', 'chunks C and C, then both again: chunk 1, read with flag 0, opens only as final', 'ERR_PAYLOAD_TRAILING_DATA', concatBytes(envelope, f0, f1, f0, f1)),
     make('payload-truncated-inside-full-final-tag', 'the last byte of a full final chunk removed', 'ERR_PAYLOAD_AUTH', concatBytes(envelope, f0, f1.subarray(0, f1.length - 1))),
   ];
 }

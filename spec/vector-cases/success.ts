@@ -78,9 +78,15 @@ async function extensionCases(): Promise<VectorCase[]> {
     otherStanzas: [[2, new Uint8Array(PAYLOAD_NONCE_LENGTH), 'opaque'], [65535, []]],
   });
   const deepest = encodeHeader({ ...header, extensions: new Map([[-1, nested(7)]]) });
+  // Integers with 8-byte arguments (spec/format.md §3.2 rules 2 and 4) must read like small ones.
+  const farStanza = encodeHeader({ ...header, otherStanzas: [[2 ** 40, 'opaque']] });
+  const farKey = (key: number): Uint8Array => encodeHeader({ ...header, extensions: new Map([[key, 0]]) });
   return [
     { name: 'success-extension-fields-ignored', description: 'negative header keys -1, -2 and -1000 (non-critical extensions) are ignored, and covered by the MAC', expect: 'success', key: bob, file: withHeader(fixed, withExtensions), plaintext: fixed.plaintext },
     { name: 'success-unknown-stanzas-ignored', description: 'stanzas of unknown types 2 and 65535 after the X25519 stanza are skipped (§5.4)', expect: 'success', key: alice, file: withHeader(fixed, withStanzas), plaintext: fixed.plaintext },
+    { name: 'success-unknown-stanza-type-2-40', description: 'a stanza of unknown type 2^40 (0x1b 0000010000000000) after the X25519 stanza is skipped (§5.4)', expect: 'success', key: alice, file: withHeader(fixed, farStanza), plaintext: fixed.plaintext },
+    { name: 'success-extension-key-minus-2-53', description: 'extension key −2^53 (0x3b 001fffffffffffff), the smallest integer allowed (§3.2 rule 4), is ignored', expect: 'success', key: alice, file: withHeader(fixed, farKey(-(2 ** 53))), plaintext: fixed.plaintext },
+    { name: 'success-extension-key-minus-1-minus-2-40', description: 'extension key −1 − 2^40 (0x3b 0000010000000000) is ignored', expect: 'success', key: bob, file: withHeader(fixed, farKey(-1 - 2 ** 40)), plaintext: fixed.plaintext },
     { name: 'success-cbor-depth-at-limit', description: 'an extension of 7 nested arrays: with the header map, depth 8, the largest allowed', expect: 'success', key: alice, file: withHeader(fixed, deepest), plaintext: fixed.plaintext },
   ];
 }
