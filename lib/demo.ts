@@ -6,12 +6,13 @@
  * Everything lives in a temporary folder that is removed at the end.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { type Card, type CardDirectory, type KeyPair, ciphertextSize, createCard, decryptWith, encryptFor, generateKeyPair, openLocalDirectory } from './index.js';
+import { createAtomicFile } from './io/atomic-file.js';
 
 const FILE_BYTES = 64 * 1024 * 1024;
 
@@ -42,7 +43,7 @@ async function enrol(directory: CardDirectory, owner: string, name: string): Pro
 
 async function encryptFile(source: string, target: string, cards: Card[]): Promise<number> {
   const started = performance.now();
-  await pipeline(createReadStream(source, { highWaterMark: 1 << 20 }), encryptFor(cards), createWriteStream(target));
+  await pipeline(createReadStream(source, { highWaterMark: 1 << 20 }), encryptFor(cards), createAtomicFile(target));
   return performance.now() - started;
 }
 
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
       const outPath = join(workspace, `restored-${device.owner}-${device.name}`);
       const started = performance.now();
       try {
-        await pipeline(createReadStream(cipherPath, { highWaterMark: 1 << 20 }), decryptWith(device.keys.privateKey), createWriteStream(outPath));
+        await pipeline(createReadStream(cipherPath, { highWaterMark: 1 << 20 }), decryptWith(device.keys.privateKey), createAtomicFile(outPath));
         const ms = performance.now() - started;
         const same = (await sha256File(outPath)) === plainHash;
         console.log(`  ${device.owner.padEnd(6)} ${device.name.padEnd(7)} ok in ${ms.toFixed(0)} ms (${megabytesPerSecond(FILE_BYTES, ms)}), identical: ${same}`);
@@ -84,8 +85,8 @@ async function main(): Promise<void> {
       } catch (error) {
         const code = (error as { code?: string }).code;
         if (code !== 'ERR_NO_MATCH') throw error;
+        // The atomic output left nothing at outPath: no partial plaintext after a failure.
         console.log(`  ${device.owner.padEnd(6)} ${device.name.padEnd(7)} refused: ${code} (not a recipient, as intended)`);
-        await rm(outPath, { force: true });
       }
     }
 
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
     console.log(`\n5. Bob's phone is revoked: find("bob") → ${bobNow.length} live card(s); new files no longer reach the phone.`);
     const secondPath = join(workspace, 'second.cardseal');
     await encryptFile(plainPath, secondPath, bobNow);
-    const refused = await pipeline(createReadStream(secondPath), decryptWith(phone.keys.privateKey), createWriteStream(join(workspace, 'phone-out'))).then(
+    const refused = await pipeline(createReadStream(secondPath), decryptWith(phone.keys.privateKey), createAtomicFile(join(workspace, 'phone-out'))).then(
       () => 'decrypted (unexpected)',
       (error: { code?: string }) => error.code,
     );

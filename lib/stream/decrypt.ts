@@ -36,7 +36,8 @@ import { Transcript } from '../signing/transcript.js';
 import { SignatureVerifier, type VerifyWith } from '../signing/verifier.js';
 import { ArmorReader, detectArmor } from '../armor/armor.js';
 import { ByteQueue } from './byte-queue.js';
-import { SIGNATURE_BLOCK_LENGTH, TAG_LENGTH, chunkNonce } from './frame.js';
+import { openChunk, opensAs } from './chunk-cipher.js';
+import { SIGNATURE_BLOCK_LENGTH, TAG_LENGTH } from './frame.js';
 
 /** Options for {@link decryptWith}. */
 export interface DecryptOptions extends DecryptLimits {
@@ -280,36 +281,14 @@ export class DecryptStream extends Transform {
   }
 
   #open(ciphertext: Uint8Array, tag: Uint8Array, last: boolean): Uint8Array {
-    const key = this.#payloadKey!;
-    const plaintext = this.#backend.openParts(key, chunkNonce(this.#index, last), ciphertext, tag);
-    if (plaintext === undefined) throw this.#diagnose(ciphertext, tag, last);
-    // An empty last chunk is allowed only as the sole chunk (spec §7.2): one encoding per length.
-    if (last && plaintext.length === 0 && this.#index > 0) {
-      throw new PayloadError('ERR_PAYLOAD_EMPTY_CHUNK', `empty final chunk ${this.#index} after a full chunk`);
-    }
+    const plaintext = openChunk(this.#backend, this.#payloadKey!, this.#index, last, ciphertext, tag);
     this.#transcript?.addChunk(ciphertext, tag);
     this.#index++;
     return plaintext;
   }
 
-  /** Names why a chunk failed, by trying the other flag: the answer tells truncation from extension. */
-  #diagnose(ciphertext: Uint8Array, tag: Uint8Array, last: boolean): PayloadError {
-    const index = this.#index;
-    if (this.#opensAs(concatBytes(ciphertext, tag), index, !last)) {
-      return last
-        ? new PayloadError('ERR_PAYLOAD_TRUNCATED', `payload ended after chunk ${index}, which is not the final chunk`)
-        : new PayloadError('ERR_PAYLOAD_TRAILING_DATA', `data follows the final chunk ${index}`);
-    }
-    return new PayloadError('ERR_PAYLOAD_AUTH', `chunk ${index} failed authentication (altered, reordered, or cut inside the chunk)`);
-  }
-
-  /** True when `frame` opens as chunk `index` with the flag `last`. For diagnosis only: the plaintext is wiped. */
   #opensAs(frame: Uint8Array, index: number, last: boolean): boolean {
-    if (frame.length < TAG_LENGTH) return false;
-    const split = frame.length - TAG_LENGTH;
-    const plaintext = this.#backend.openParts(this.#payloadKey!, chunkNonce(index, last), frame.subarray(0, split), frame.subarray(split));
-    wipe(plaintext);
-    return plaintext !== undefined;
+    return opensAs(this.#backend, this.#payloadKey!, index, last, frame);
   }
 
   #release(): void {

@@ -20,7 +20,8 @@ import { FileSigner } from '../signing/signer.js';
 import { Transcript } from '../signing/transcript.js';
 import { ArmorWriter } from '../armor/armor.js';
 import { ByteQueue } from './byte-queue.js';
-import { chunkExponentOf, chunkNonce } from './frame.js';
+import { sealChunk } from './chunk-cipher.js';
+import { chunkExponentOf } from './frame.js';
 
 /** Options for {@link encryptFor}. */
 export interface EncryptOptions {
@@ -109,7 +110,7 @@ export class EncryptStream extends Transform {
   }
 
   #seal(plaintext: Uint8Array, last: boolean): void {
-    const [ciphertext, tag] = this.#backend.sealParts(this.#payloadKey, chunkNonce(this.#index++, last), plaintext);
+    const [ciphertext, tag] = sealChunk(this.#backend, this.#payloadKey, this.#index++, last, plaintext);
     this.#transcript?.addChunk(ciphertext, tag);
     if (ciphertext.length > 0) this.#emit(ciphertext);
     this.#emit(tag);
