@@ -82,6 +82,7 @@ export async function openInput(source: string | undefined, terminal: Terminal):
     await handle.close();
     throw new FileError('ERR_FILE', `cannot read ${path}: is a directory`);
   }
-  const stream = handle.createReadStream({ highWaterMark: 256 * 1024 });
+  // Large reads: each read is a round trip through libuv's thread pool (bench/RESULTS.md).
+  const stream = handle.createReadStream({ highWaterMark: 1024 * 1024 });
   return { stream, size: stat.isFile() ? stat.size : undefined, name: path };
 }

@@ -46,6 +46,12 @@ export interface CryptoBackend {
   sealParts(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array): [ciphertext: Uint8Array, tag: Uint8Array];
   /** Payload fast path: open a ciphertext and tag given separately; undefined when the tag fails. */
   openParts(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array): Uint8Array | undefined;
+  /**
+   * Payload fast path for a ciphertext that arrived in pieces: opens the pieces
+   * in order without joining them first, and returns the plaintext in pieces.
+   * Nothing is returned unless the tag verifies.
+   */
+  openSegments(key: Uint8Array, nonce: Uint8Array, segments: readonly Uint8Array[], tag: Uint8Array): Uint8Array[] | undefined;
   /** scrypt (RFC 7914) with N = 2^logN. */
   scrypt(passphrase: Uint8Array, salt: Uint8Array, logN: number, r: number, p: number, length: number): Promise<Uint8Array>;
 }

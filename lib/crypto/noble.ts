@@ -8,6 +8,7 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { scryptAsync } from '@noble/hashes/scrypt.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
+import { concatBytes } from '../bytes.js';
 import type { CryptoBackend } from './backend.js';
 import { verifyCofactored } from './ed25519-rules.js';
 
@@ -58,6 +59,11 @@ export const nobleBackend: CryptoBackend = {
     const sealed = chacha20poly1305(key, nonce).encrypt(plaintext);
     const split = sealed.length - TAG_LENGTH;
     return [sealed.subarray(0, split), sealed.subarray(split)];
+  },
+  openSegments(key, nonce, segments, tag) {
+    // noble opens one contiguous buffer: join the pieces, tag last.
+    const plaintext = open(key, nonce, concatBytes(...segments, tag));
+    return plaintext === undefined ? undefined : [plaintext];
   },
   openParts(key, nonce, ciphertext, tag) {
     const sealed = new Uint8Array(ciphertext.length + TAG_LENGTH);

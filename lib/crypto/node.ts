@@ -62,6 +62,21 @@ function openParts(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, t
   return plaintext;
 }
 
+function openSegments(key: Uint8Array, nonce: Uint8Array, segments: readonly Uint8Array[], tag: Uint8Array): Uint8Array[] | undefined {
+  const decipher = crypto.createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_LENGTH });
+  decipher.setAuthTag(tag);
+  const plaintext: Uint8Array[] = [];
+  for (const segment of segments) if (segment.length > 0) plaintext.push(bytesOf(decipher.update(segment)));
+  try {
+    decipher.final();
+  } catch {
+    // The tag failed: the unauthenticated plaintext must never leave this function.
+    for (const piece of plaintext) piece.fill(0);
+    return undefined;
+  }
+  return plaintext;
+}
+
 /** The node:crypto backend. */
 export const nodeBackend: CryptoBackend = {
   name: 'node',
@@ -121,6 +136,7 @@ export const nodeBackend: CryptoBackend = {
   },
   sealParts: (key, nonce, plaintext) => sealParts(key, nonce, plaintext),
   openParts: (key, nonce, ciphertext, tag) => openParts(key, nonce, ciphertext, tag),
+  openSegments,
   scrypt(passphrase, salt, logN, r, p, length) {
     const N = 2 ** logN;
     return new Promise((resolve, reject) => {

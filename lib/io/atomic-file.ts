@@ -15,6 +15,7 @@ import { basename, dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { FileError } from '../errors.js';
+import { STREAM_BUFFER_BYTES } from '../stream/stream-buffer.js';
 import { toFileError } from './file-error.js';
 
 const writev = promisify(fs.writev);
@@ -55,7 +56,6 @@ export class AtomicFileStream extends Writable {
   readonly path: string;
   /** The temporary file, removed or renamed to `path` when the stream ends. */
   readonly tempPath: string;
-  readonly #mode: number;
   readonly #overwrite: boolean;
   #fd: number | undefined;
   /** The write or commit in flight, which destroy() lets finish before closing the descriptor. */
@@ -63,28 +63,27 @@ export class AtomicFileStream extends Writable {
   #committed = false;
 
   constructor(path: string, options: AtomicFileOptions = {}) {
-    super();
+    // A larger buffer lets writes pile up while one is in flight and go out together (writev);
+    // Node's 16 KiB default made file output the bottleneck (bench/RESULTS.md).
+    super({ highWaterMark: STREAM_BUFFER_BYTES });
     if (typeof path !== 'string' || path === '') throw new TypeError('path must be a non-empty string');
     this.path = path;
     this.tempPath = tempPathFor(path);
-    this.#mode = options.mode ?? 0o666;
     this.#overwrite = options.overwrite ?? true;
+    // Opened here, synchronously, not in _construct: an open still in flight when the stream is
+    // destroyed would create the file after the cleanup ran. 'wx' never opens an existing file,
+    // so a name collision cannot clobber anything.
+    try {
+      this.#fd = fs.openSync(this.tempPath, 'wx', options.mode ?? 0o666);
+    } catch (error) {
+      const failure = toFileError(error, 'create a temporary file for', this.path);
+      process.nextTick(() => this.destroy(failure));
+    }
   }
 
   /** True once the temporary file has been renamed to the target. */
   get committed(): boolean {
     return this.#committed;
-  }
-
-  override _construct(callback: (error?: Error | null) => void): void {
-    // 'wx': never open an existing file, so a name collision cannot clobber anything.
-    open(this.tempPath, 'wx', this.#mode).then(
-      (fd) => {
-        this.#fd = fd;
-        callback();
-      },
-      (error: unknown) => callback(toFileError(error, 'create a temporary file for', this.path)),
-    );
   }
 
   override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {

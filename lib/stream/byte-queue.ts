@@ -42,6 +42,21 @@ export class ByteQueue {
     return out;
   }
 
+  /** Removes the next `n` bytes (n ≤ length) as views of the queued arrays, without copying. */
+  takeParts(n: number): Uint8Array[] {
+    if (n > this.#length) throw new Error(`internal error: takeParts(${n}) from ${this.#length} bytes`);
+    this.#length -= n;
+    const parts: Uint8Array[] = [];
+    for (let left = n; left > 0; ) {
+      const part = this.#parts[this.#head]!;
+      const count = Math.min(part.length, left);
+      parts.push(part.subarray(0, count));
+      this.#consume(part, count);
+      left -= count;
+    }
+    return parts;
+  }
+
   /** Removes and returns everything queued. */
   takeAll(): Uint8Array {
     return this.take(this.#length);

@@ -23,15 +23,16 @@ export function opensAs(backend: CryptoBackend, key: Uint8Array, index: number, 
 }
 
 /**
- * Opens sealed chunk `index` and returns its plaintext. When it fails, the
- * other flag is tried to tell truncation (a non-final chunk at the end of
- * input) from extension (data after the final chunk).
+ * Opens sealed chunk `index`, whose ciphertext may arrive in pieces (so a chunk
+ * that spans two reads is never copied to join it), and returns its plaintext
+ * in pieces. When it fails, the other flag is tried to tell truncation (a
+ * non-final chunk at the end of input) from extension (data after the final chunk).
  * @throws PayloadError ERR_PAYLOAD_AUTH, ERR_PAYLOAD_TRUNCATED, ERR_PAYLOAD_TRAILING_DATA, ERR_PAYLOAD_EMPTY_CHUNK
  */
-export function openChunk(backend: CryptoBackend, key: Uint8Array, index: number, last: boolean, ciphertext: Uint8Array, tag: Uint8Array): Uint8Array {
-  const plaintext = backend.openParts(key, chunkNonce(index, last), ciphertext, tag);
+export function openChunk(backend: CryptoBackend, key: Uint8Array, index: number, last: boolean, ciphertext: readonly Uint8Array[], tag: Uint8Array): Uint8Array[] {
+  const plaintext = backend.openSegments(key, chunkNonce(index, last), ciphertext, tag);
   if (plaintext === undefined) {
-    if (!opensAs(backend, key, index, !last, concatBytes(ciphertext, tag))) {
+    if (!opensAs(backend, key, index, !last, concatBytes(...ciphertext, tag))) {
       throw new PayloadError('ERR_PAYLOAD_AUTH', `chunk ${index} failed authentication (altered, reordered, or cut inside the chunk)`);
     }
     throw last
@@ -39,7 +40,7 @@ export function openChunk(backend: CryptoBackend, key: Uint8Array, index: number
       : new PayloadError('ERR_PAYLOAD_TRAILING_DATA', `data follows the final chunk ${index}`);
   }
   // An empty final chunk is allowed only as the sole chunk: one encoding per length (§7.2).
-  if (last && plaintext.length === 0 && index > 0) {
+  if (last && index > 0 && plaintext.every((piece) => piece.length === 0)) {
     throw new PayloadError('ERR_PAYLOAD_EMPTY_CHUNK', `empty final chunk ${index} after a full chunk`);
   }
   return plaintext;

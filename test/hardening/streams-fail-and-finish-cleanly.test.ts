@@ -14,6 +14,7 @@ import { concatBytes } from '../../lib/bytes.js';
 import { type PublicKey, generateKeyPair } from '../../lib/keys/keys.js';
 import { decryptWith } from '../../lib/stream/decrypt.js';
 import { encryptFor } from '../../lib/stream/encrypt.js';
+import { STREAM_BUFFER_BYTES } from '../../lib/stream/stream-buffer.js';
 import { deterministicBytes } from '../fuzz/corpus.js';
 import { encryptPiped, expectSameBytes, isPrefixOf, splitInto } from '../core/support.js';
 import { decryptInOneShot } from '../fuzz/decrypt-run.js';
@@ -94,8 +95,9 @@ describe('streams fail and finish cleanly', () => {
     for (let offset = 0; offset < total; offset += 64 * KIB) expected.update(new Uint8Array(64 * KIB).fill(offset / (64 * KIB)));
     expect(consumed).to.equal(total);
     expect(hash.digest('hex')).to.equal(expected.digest('hex'));
-    // Each stage buffers at most a chunk or two and a high-water mark; without backpressure this would reach 32 MiB.
-    expect(maxInFlight, 'bytes produced but not yet consumed').to.be.below(1 * MIB);
+    // Each stage buffers at most a chunk or two and its high-water marks (two per Transform);
+    // without backpressure this would reach 32 MiB.
+    expect(maxInFlight, 'bytes produced but not yet consumed').to.be.below(4 * STREAM_BUFFER_BYTES + 8 * 64 * KIB);
   });
 
   it('a source that fails mid-stream rejects the encrypting pipeline with its own error, and the cut output never decrypts', async () => {
