@@ -1,0 +1,44 @@
+/**
+ * Measurement 5: the cardseal CLI against age, file to file, 10 recipients,
+ * and against age followed by `sync OUT`, which writes as durably as the
+ * cardseal CLI's fsynced output.
+ * Also times the CLI's start-up alone (`cardseal encrypt --help`: Node, the
+ * argument parser and the encrypt command's modules), the fixed cost every
+ * invocation pays before its first byte.
+ */
+import { runCommand } from '../child.js';
+import { agePeer, ageSyncPeer } from '../peers/age.js';
+import { CLI_PATH, cardsealCliPeer } from '../peers/cardseal-cli.js';
+import { type Summary, summarize } from '../stats.js';
+import type { Workspace } from '../workspace.js';
+import { type ComparisonResults, comparePeers } from './compare.js';
+
+/** The comparison, plus the CLI start-up time in ms when the CLI could run. */
+export interface CliResults extends ComparisonResults {
+  startup: Summary | undefined;
+}
+
+/** How much to measure. */
+export interface CliPlan {
+  runs: number;
+}
+
+async function measureStartup(runs: number): Promise<Summary | undefined> {
+  const samples: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const result = await runCommand(process.execPath, [CLI_PATH, 'encrypt', '--help']);
+    if (result.exitCode !== 0) return undefined;
+    samples.push(result.ms);
+  }
+  return summarize(samples);
+}
+
+/**
+ * Runs measurement 5 on the workspace's input file.
+ * @throws Error only for failures of the workspace itself
+ */
+export async function measureCli(plan: CliPlan, workspace: Workspace, log: (message: string) => void): Promise<CliResults> {
+  const comparison = await comparePeers({ name: 'cli', peers: [cardsealCliPeer, agePeer, ageSyncPeer], recipientCounts: [10], runs: plan.runs, sink: 'file' }, workspace, log);
+  const measured = comparison.rows.some((row) => row.peerId === cardsealCliPeer.id);
+  return { ...comparison, startup: measured ? await measureStartup(plan.runs) : undefined };
+}

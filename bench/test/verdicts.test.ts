@@ -1,0 +1,84 @@
+import { expect } from 'chai';
+import { recommendChunkSize } from '../recommend.js';
+import type { BenchResults } from '../results.js';
+import type { DirectoryResults } from '../sections/directory.js';
+import type { StreamFigures, ThroughputResults } from '../sections/throughput.js';
+import type { Summary } from '../stats.js';
+import { evaluateTargets } from '../targets.js';
+
+const KiB = 1024;
+
+function one(value: number): Summary {
+  return { median: value, min: value, max: value, runs: 1 };
+}
+
+function stream(chunkSize: number, encrypt: number, decrypt: number, encryptRatio = 1): StreamFigures {
+  return { backend: 'node', chunkSize, encrypt: one(encrypt), decrypt: one(decrypt), encryptRatio: one(encryptRatio), decryptRatio: one(1) };
+}
+
+function throughputOf(streams: StreamFigures[]): ThroughputResults {
+  return {
+    readSize: 64 * KiB,
+    inputBytes: { node: 1, noble: 1 },
+    ceilings: streams.map((s) => ({ chunkSize: s.chunkSize, seal: one(1000), open: one(1000) })),
+    streams,
+    readSizes: [],
+  };
+}
+
+function resultsWith(parts: Partial<BenchResults>): BenchResults {
+  const machine = { cpuModel: 'test', cores: 2, memoryGiB: 1, platform: 'test', node: 'v20', date: '', loadAtStart: [0, 0, 0], loadAtEnd: [0, 0, 0] };
+  return { mode: 'full', machine, durationSeconds: 1, notes: [], ...parts };
+}
+
+describe('chunk size recommendation', () => {
+  it('picks the smallest chunk size within 10% of the best in both directions', () => {
+    const recommendation = recommendChunkSize(throughputOf([stream(4 * KiB, 300, 300), stream(16 * KiB, 950, 700), stream(64 * KiB, 960, 920), stream(256 * KiB, 1000, 1000)]));
+    expect(recommendation.recommended).to.equal(64 * KiB);
+    expect(recommendation.standings.map((s) => s.qualifies)).to.deep.equal([false, false, true, true]);
+  });
+
+  it('ignores the noble backend, whose figures are another scale', () => {
+    const noble: StreamFigures = { ...stream(4 * KiB, 5000, 5000), backend: 'noble' };
+    expect(recommendChunkSize(throughputOf([noble, stream(64 * KiB, 100, 100)])).recommended).to.equal(64 * KiB);
+  });
+});
+
+describe('targets', () => {
+  it('marks a ratio below its goal as missed, by how much', () => {
+    const verdicts = evaluateTargets(resultsWith({ throughput: throughputOf([stream(64 * KiB, 700, 700, 0.7)]) }));
+    const ceiling = verdicts.find((v) => v.target.startsWith('In-process stream encrypt'))!;
+    expect(ceiling.status).to.equal('missed');
+    expect(ceiling.detail).to.match(/^missed by 13% \(0\.70× against 0\.80×\)/);
+  });
+
+  it('marks a ratio at or above its goal as met', () => {
+    const verdicts = evaluateTargets(resultsWith({ throughput: throughputOf([stream(64 * KiB, 900, 900, 0.9)]) }));
+    expect(verdicts.find((v) => v.target.startsWith('In-process stream encrypt'))!.status).to.equal('met');
+  });
+
+  it('marks the directory load as missed, naming the first wrong answer, when any answer was not as prescribed', () => {
+    const directory = (problems: string[]): DirectoryResults => ({
+      plan: { requests: 10, clients: 2, timeoutMs: 100 },
+      validCount: 7, malformedCount: 2, stalledCount: 1, wallSeconds: 1, requestsPerSecond: 10, validRequestsPerSecond: 7,
+      validP50Ms: 1, validP99Ms: 2, malformedP99Ms: 2, stalledP50Ms: 110, acknowledged: 3, serverPeakRssBytes: undefined,
+      problemCount: problems.length, problems,
+      machine: { cores: 2, loadAtEnd: [0, 0, 0], node: 'v20', date: '' },
+    });
+    const verdictOf = (problems: string[]) => evaluateTargets(resultsWith({ directory: directory(problems) })).find((v) => v.target.startsWith('Directory server'))!;
+    expect(verdictOf([]).status).to.equal('met');
+    const missed = verdictOf(['publish answered 500']);
+    expect(missed.status).to.equal('missed');
+    expect(missed.measured).to.equal('1');
+    expect(missed.detail).to.match(/^First: publish answered 500;/);
+  });
+
+  it('reports every target as not measured, with the reason, when nothing ran', () => {
+    const verdicts = evaluateTargets(resultsWith({}));
+    expect(verdicts).to.have.length(13);
+    for (const verdict of verdicts) {
+      expect(verdict.status).to.equal('not measured');
+      expect(verdict.detail).to.match(/did not run/);
+    }
+  });
+});
