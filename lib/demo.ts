@@ -69,10 +69,10 @@ async function main(): Promise<void> {
     const cipherPath = join(workspace, 'backup.tar.cardseal');
     const encryptMs = await encryptFile(plainPath, cipherPath, cards);
     const cipherBytes = (await stat(cipherPath)).size;
-    console.log(`\n3. Encrypted ${FILE_BYTES} bytes to ${cards.length} cards in ${encryptMs.toFixed(0)} ms (${megabytesPerSecond(FILE_BYTES, encryptMs)}).`);
+    console.log(`\n3. Encrypted ${FILE_BYTES} bytes to ${cards.length} cards in ${encryptMs.toFixed(0)} ms (${megabytesPerSecond(FILE_BYTES, encryptMs)}, fsync included).`);
     console.log(`   ciphertext ${cipherBytes} bytes; predicted by ciphertextSize: ${ciphertextSize(FILE_BYTES, { recipients: cards.length })}`);
 
-    console.log('\n4. Each device decrypts:');
+    console.log('\n4. Each device decrypts (output written atomically and fsynced, so the times include the disk):');
     for (const device of devices) {
       const outPath = join(workspace, `restored-${device.owner}-${device.name}`);
       const started = performance.now();
