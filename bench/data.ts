@@ -17,7 +17,7 @@ export const GiB = 1024 * MiB;
 export const READ_SIZE = 64 * KiB;
 
 /** Size of the random block every generated input repeats. */
-export const PATTERN_LENGTH = 4 * MiB;
+const PATTERN_LENGTH = 4 * MiB;
 
 /** A block of random bytes. Random, so no peer can win by compressing it. */
 export function createPattern(length = PATTERN_LENGTH): Uint8Array {

@@ -84,11 +84,3 @@ export function fromHex(text: string): Uint8Array | undefined {
 export function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 }
-
-/** Writes `value` (< 2^53) as `length` big-endian bytes into `out` at `offset`. */
-export function writeUintBE(out: Uint8Array, offset: number, length: number, value: number): void {
-  for (let i = length - 1; i >= 0; i--) {
-    out[offset + i] = value % 256;
-    value = Math.floor(value / 256);
-  }
-}

@@ -32,8 +32,8 @@ const FORMAT_MD = join(REPO_ROOT, 'spec', 'format.md');
 const VECTORS_README = join(VECTORS_DIR, 'README.md');
 const MIN_VECTORS = 40;
 
-/** A vector as written to disk (spec/vectors/README.md). */
-interface VectorFile {
+/** A vector as written to disk (spec/vectors/README.md); test/vectors.test.ts reads this shape. */
+export interface VectorFile {
   name: string;
   description: string;
   expect: string;

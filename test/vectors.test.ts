@@ -24,6 +24,9 @@ import {
   importCard,
   parsePrivateKey,
 } from '../lib/index.js';
+// Type-only: erased when built, so the generator's main() never runs here.
+import type { VectorFile } from '../spec/generate-vectors.js';
+import { isPrefixOf } from './core/support.js';
 
 /** This file is built to <outDir>/test/: two levels up is the repository root. */
 const VECTORS_DIR = fileURLToPath(new URL('../../spec/vectors/', import.meta.url));
@@ -39,20 +42,6 @@ const CODES_WITHOUT_VECTORS: readonly ErrorCode[] = ['ERR_SIGNATURE_SIGNER_REVOK
 /** Raised at S1 of spec/format.md §9.5, before any payload byte is opened. */
 const BEFORE_PAYLOAD_SIGNATURE_CODES: readonly string[] = ['ERR_SIGNATURE_MISSING'];
 
-interface Vector {
-  name: string;
-  description: string;
-  expect: string;
-  private_key: string;
-  limits?: { max_header_bytes?: number; max_recipients?: number };
-  senders?: string[];
-  signer?: string;
-  file: string;
-  plaintext_length?: number;
-  plaintext_sha256?: string;
-  plaintext?: string;
-}
-
 /** What one run gave: `success` or an error code, every byte released, and the id of the card reported as signer. */
 interface Outcome {
   result: string;
@@ -60,15 +49,15 @@ interface Outcome {
   signer?: string;
 }
 
-function loadVectors(): { file: string; vector: Vector }[] {
+function loadVectors(): { file: string; vector: VectorFile }[] {
   if (!existsSync(VECTORS_DIR)) return [];
   return readdirSync(VECTORS_DIR)
     .filter((name) => name.endsWith('.json'))
     .sort()
-    .map((file) => ({ file, vector: JSON.parse(readFileSync(VECTORS_DIR + file, 'utf8')) as Vector }));
+    .map((file) => ({ file, vector: JSON.parse(readFileSync(VECTORS_DIR + file, 'utf8')) as VectorFile }));
 }
 
-function optionsOf(vector: Vector): DecryptOptions {
+function optionsOf(vector: VectorFile): DecryptOptions {
   const limits = { maxHeaderBytes: vector.limits?.max_header_bytes, maxRecipients: vector.limits?.max_recipients };
   return vector.senders === undefined ? limits : { ...limits, verifyWith: vector.senders.map((text) => importCard(text)) };
 }
@@ -78,7 +67,7 @@ function resultOf(error: unknown): string {
   throw error;
 }
 
-async function decryptWhole(vector: Vector, backend: BackendName): Promise<Outcome> {
+async function decryptWhole(vector: VectorFile, backend: BackendName): Promise<Outcome> {
   const key = parsePrivateKey(vector.private_key, { backend });
   const file = Buffer.from(vector.file, 'base64');
   const options = optionsOf(vector);
@@ -92,7 +81,7 @@ async function decryptWhole(vector: Vector, backend: BackendName): Promise<Outco
 }
 
 /** Streams the file through decryptWith in writes of `writeSize` bytes, stopping at the first error. */
-function decryptStreamed(vector: Vector, writeSize: number): Promise<Outcome> {
+function decryptStreamed(vector: VectorFile, writeSize: number): Promise<Outcome> {
   const file = Buffer.from(vector.file, 'base64');
   const stream = decryptWith(vector.private_key, optionsOf(vector));
   const released: Buffer[] = [];
@@ -116,16 +105,12 @@ function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-function isPrefix(prefix: Uint8Array, of: Uint8Array): boolean {
-  return prefix.length <= of.length && Buffer.compare(prefix, of.subarray(0, prefix.length)) === 0;
-}
-
 /** True for the codes raised once payload chunks have been opened: payload failures and a signature that fails at the end. */
 function isAfterPayloadCode(code: string): boolean {
   return code.startsWith('ERR_PAYLOAD_') || (code.startsWith('ERR_SIGNATURE_') && !BEFORE_PAYLOAD_SIGNATURE_CODES.includes(code));
 }
 
-function assertOutcome(vector: Vector, outcome: Outcome): void {
+function assertOutcome(vector: VectorFile, outcome: Outcome): void {
   expect(outcome.result, vector.description).to.equal(vector.expect);
   if (vector.expect === 'success') {
     expect(outcome.released.length).to.equal(vector.plaintext_length);
@@ -139,7 +124,7 @@ function assertOutcome(vector: Vector, outcome: Outcome): void {
   }
   if (vector.plaintext !== undefined) {
     const plaintext = Buffer.from(vector.plaintext, 'base64');
-    expect(isPrefix(outcome.released, plaintext), 'released bytes are a prefix of the plaintext').to.equal(true);
+    expect(isPrefixOf(outcome.released, plaintext), 'released bytes are a prefix of the plaintext').to.equal(true);
     if (vector.expect.startsWith('ERR_SIGNATURE_') && plaintext.length > 0) {
       // The final chunk is held until the signature verifies (spec/format.md §9.5, S5 and S9).
       expect(outcome.released.length, 'bytes released of a file whose signature failed').to.be.below(plaintext.length);

@@ -9,7 +9,7 @@ describe('bench statistics and formatting', () => {
   });
 
   it('refuses to summarize no samples with a RangeError', () => {
-    expect(() => summarize([])).to.throw(RangeError);
+    expect(() => summarize([])).to.throw(RangeError, 'values must not be empty');
   });
 
   it('summarizes runs as median, lowest, highest and count', () => {
@@ -19,7 +19,7 @@ describe('bench statistics and formatting', () => {
   it('computes MB/s in decimal megabytes and pairs ratios run by run', () => {
     expect(megabytesPerSecond(2_000_000, 1000)).to.equal(2);
     expect(pairedRatios([2, 9], [1, 3])).to.deep.equal([2, 3]);
-    expect(() => pairedRatios([1], [1, 2])).to.throw(RangeError);
+    expect(() => pairedRatios([1], [1, 2])).to.throw(RangeError, 'paired samples must have equal lengths');
   });
 
   it('formats a summary as "median (min–max)" and a single run as its value', () => {

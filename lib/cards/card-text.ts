@@ -4,6 +4,7 @@
  * surrounding whitespace is ignored, but nothing inside, no padding, and the
  * text must re-encode to itself, so one record has exactly one text form.
  */
+import { asBuffer } from '../bytes.js';
 import { CardError } from '../errors.js';
 
 /** Prefix of an exported card. The digit is the card format version. */
@@ -15,7 +16,7 @@ const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
 /** `prefix` followed by unpadded base64url of `bytes`. */
 export function encodeRecordText(prefix: string, bytes: Uint8Array): string {
-  return prefix + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64url');
+  return prefix + asBuffer(bytes).toString('base64url');
 }
 
 /**

@@ -17,8 +17,8 @@ export interface EnvelopeHead {
   envelope: Buffer;
   /** The header's CBOR bytes. */
   header: Buffer;
-  /** Bytes read beyond the envelope: the start of the payload. */
-  rest: Buffer;
+  /** Every byte read: the envelope, then the start of the payload, to hand on as it is. */
+  read: Buffer;
 }
 
 /**
@@ -50,7 +50,7 @@ export async function readEnvelopeHead(source: AsyncIterator<Buffer>): Promise<E
   }
   const all = Buffer.concat(parts);
   const envelope = all.subarray(0, needed);
-  return { envelope, header: envelope.subarray(PREFIX_LENGTH, needed - MAC_LENGTH), rest: all.subarray(needed) };
+  return { envelope, header: envelope.subarray(PREFIX_LENGTH, needed - MAC_LENGTH), read: all };
 }
 
 /**

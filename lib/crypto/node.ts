@@ -47,24 +47,16 @@ function sealParts(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aa
   return [ciphertext, bytesOf(cipher.getAuthTag())];
 }
 
-function openParts(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array, aad?: Uint8Array): Uint8Array | undefined {
+/**
+ * Opens a ciphertext given in pieces, feeding each to the decipher in turn so
+ * no piece is joined to another; the plaintext comes back in pieces too.
+ */
+function openSegments(key: Uint8Array, nonce: Uint8Array, segments: readonly Uint8Array[], tag: Uint8Array, aad?: Uint8Array): Uint8Array[] | undefined {
   const decipher = crypto.createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_LENGTH });
   decipher.setAuthTag(tag);
-  if (aad !== undefined && aad.length > 0) decipher.setAAD(aad, { plaintextLength: ciphertext.length });
-  const plaintext = ciphertext.length === 0 ? EMPTY : bytesOf(decipher.update(ciphertext));
-  try {
-    decipher.final();
-  } catch {
-    // The tag failed: the unauthenticated plaintext must never leave this function.
-    plaintext.fill(0);
-    return undefined;
+  if (aad !== undefined && aad.length > 0) {
+    decipher.setAAD(aad, { plaintextLength: segments.reduce((sum, segment) => sum + segment.length, 0) });
   }
-  return plaintext;
-}
-
-function openSegments(key: Uint8Array, nonce: Uint8Array, segments: readonly Uint8Array[], tag: Uint8Array): Uint8Array[] | undefined {
-  const decipher = crypto.createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_LENGTH });
-  decipher.setAuthTag(tag);
   const plaintext: Uint8Array[] = [];
   for (const segment of segments) if (segment.length > 0) plaintext.push(bytesOf(decipher.update(segment)));
   try {
@@ -75,6 +67,11 @@ function openSegments(key: Uint8Array, nonce: Uint8Array, segments: readonly Uin
     return undefined;
   }
   return plaintext;
+}
+
+function openParts(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array, aad?: Uint8Array): Uint8Array | undefined {
+  const plaintext = openSegments(key, nonce, [ciphertext], tag, aad);
+  return plaintext === undefined ? undefined : (plaintext[0] ?? EMPTY);
 }
 
 /** The node:crypto backend. */
@@ -136,7 +133,7 @@ export const nodeBackend: CryptoBackend = {
   },
   sealParts: (key, nonce, plaintext) => sealParts(key, nonce, plaintext),
   openParts: (key, nonce, ciphertext, tag) => openParts(key, nonce, ciphertext, tag),
-  openSegments,
+  openSegments: (key, nonce, segments, tag) => openSegments(key, nonce, segments, tag),
   scrypt(passphrase, salt, logN, r, p, length) {
     const N = 2 ** logN;
     return new Promise((resolve, reject) => {

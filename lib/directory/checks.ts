@@ -20,7 +20,8 @@ export interface DirectoryTrust {
   authorities?: readonly TrustedSigner[];
 }
 
-function authoritiesOf(trust: DirectoryTrust): readonly TrustedSigner[] {
+/** The authorities whose revocations count: `authorities`, else `trustedSigners`, else none. */
+export function authoritiesOf(trust: DirectoryTrust): readonly TrustedSigner[] {
   return trust.authorities ?? trust.trustedSigners ?? [];
 }
 

@@ -4,11 +4,11 @@
  * folder. Both write through a {@link CardRegistry} and check what they return
  * exactly as the HTTP client does.
  */
-import type { Card, TrustedSigner } from '../cards/card.js';
+import type { Card } from '../cards/card.js';
 import { normalizeIdentity } from '../cards/identity.js';
 import type { Revocation } from '../cards/revocation.js';
 import type { PrivateKey } from '../keys/keys.js';
-import { type DirectoryTrust, assertCardId, checkFetchedCard, checkLiveCards, findEach, revocationFor } from './checks.js';
+import { type DirectoryTrust, assertCardId, authoritiesOf, checkFetchedCard, checkLiveCards, findEach, revocationFor } from './checks.js';
 import type { CardDirectory, RevokeOptions } from './directory.js';
 import { openFolderStore } from './folder-store.js';
 import { openLogStore } from './log-store.js';
@@ -69,10 +69,6 @@ class RegistryDirectory implements CardDirectory {
     this.#closed ??= this.#registry.close();
     return this.#closed;
   }
-}
-
-function authoritiesOf(options: DirectoryTrust & RegistryPolicy): readonly TrustedSigner[] {
-  return options.authorities ?? options.trustedSigners ?? [];
 }
 
 /**

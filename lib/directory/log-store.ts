@@ -18,7 +18,7 @@
 import { mkdir, open, type FileHandle, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { concatBytes, utf8 } from '../bytes.js';
+import { asBuffer, concatBytes, utf8 } from '../bytes.js';
 import { type Card, importCard } from '../cards/card.js';
 import { type Revocation, importRevocation } from '../cards/revocation.js';
 import { CardsealError, DirectoryError } from '../errors.js';
@@ -86,7 +86,7 @@ export function scanLog(log: Uint8Array): { records: LogRecord[]; validLength: n
     if (next === undefined) {
       // Batch k+1 is written only after batch k was flushed: damage followed by a commit
       // record and more data is in a flushed batch. Damage in the final batch is a torn write.
-      const marker = Buffer.from(log.buffer, log.byteOffset, log.length).indexOf(COMMIT_RECORD, offset + 1);
+      const marker = asBuffer(log).indexOf(COMMIT_RECORD, offset + 1);
       if (marker >= 0 && marker + COMMIT_RECORD.length < log.length) {
         throw storageError(`the log is damaged at byte ${offset}, inside an acknowledged batch`);
       }

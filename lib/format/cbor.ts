@@ -22,10 +22,18 @@ export interface CborLimits {
   maxItems: number;
 }
 
-/** Why bytes were refused: `limit` when a declared count or depth exceeds {@link CborLimits}. */
+/**
+ * Why bytes were refused: `limit` when a declared count or depth exceeds
+ * {@link CborLimits}, with `exceeded` naming which; `encoding` otherwise.
+ */
 export interface CborViolation {
   kind: 'encoding' | 'limit';
+  exceeded?: 'items' | 'depth';
   message: string;
+}
+
+function encodingViolation(message: string): CborViolation {
+  return { kind: 'encoding', message };
 }
 
 const encoder = new Encoder({
@@ -117,12 +125,6 @@ interface Frame {
  * trusted, so a hostile length costs nothing.
  */
 export function findCanonicalViolation(bytes: Uint8Array, limits: CborLimits): CborViolation | undefined {
-  const violation = walk(bytes, limits);
-  if (violation === undefined) return undefined;
-  return violation.startsWith('limit: ') ? { kind: 'limit', message: violation.slice(7) } : { kind: 'encoding', message: violation };
-}
-
-function walk(bytes: Uint8Array, limits: CborLimits): string | undefined {
   let offset = 0;
   const stack: Frame[] = [];
   let itemsLeftAtTop = 1;
@@ -148,12 +150,12 @@ function walk(bytes: Uint8Array, limits: CborLimits): string | undefined {
       stack.pop();
       continue;
     }
-    if (offset >= bytes.length) return 'truncated item';
+    if (offset >= bytes.length) return encodingViolation('truncated item');
     const itemStart = offset;
     const initial = bytes[offset++]!;
     const major = initial >> 5;
     const argument = readArgument(initial & 0x1f);
-    if (typeof argument === 'string') return argument;
+    if (typeof argument === 'string') return encodingViolation(argument);
 
     const isMapKey = frame !== undefined && frame.isMap && frame.remaining % 2 === 0;
     switch (major) {
@@ -162,45 +164,47 @@ function walk(bytes: Uint8Array, limits: CborLimits): string | undefined {
         break;
       case MAJOR_BYTES:
       case MAJOR_TEXT:
-        if (argument > bytes.length - offset) return 'string longer than the input';
+        if (argument > bytes.length - offset) return encodingViolation('string longer than the input');
         if (major === MAJOR_TEXT) {
           try {
             utf8Strict.decode(bytes.subarray(offset, offset + argument));
           } catch {
-            return 'text string is not valid UTF-8';
+            return encodingViolation('text string is not valid UTF-8');
           }
         }
         offset += argument;
         break;
       case MAJOR_ARRAY:
       case MAJOR_MAP: {
-        if (isMapKey) return 'map key is an array or map';
-        if (argument > limits.maxItems) return `limit: container declares ${argument} items, more than ${limits.maxItems}`;
-        if (stack.length + 1 > limits.maxDepth) return `limit: nesting deeper than ${limits.maxDepth}`;
+        if (isMapKey) return encodingViolation('map key is an array or map');
+        if (argument > limits.maxItems) {
+          return { kind: 'limit', exceeded: 'items', message: `container declares ${argument} items, more than ${limits.maxItems}` };
+        }
+        if (stack.length + 1 > limits.maxDepth) return { kind: 'limit', exceeded: 'depth', message: `nesting deeper than ${limits.maxDepth}` };
         const items = major === MAJOR_MAP ? argument * 2 : argument;
         // Each item takes at least one byte: a longer claim is a lie, refused before allocation.
-        if (items > bytes.length - offset) return 'container longer than the input';
+        if (items > bytes.length - offset) return encodingViolation('container longer than the input');
         if (frame !== undefined) frame.remaining--;
         else itemsLeftAtTop--;
         stack.push({ remaining: items, isMap: major === MAJOR_MAP, lastKey: undefined });
         continue;
       }
       case MAJOR_TAG:
-        return 'tags are not allowed';
+        return encodingViolation('tags are not allowed');
       default:
         if (initial !== ((7 << 5) | SIMPLE_FALSE) && initial !== ((7 << 5) | SIMPLE_TRUE)) {
-          return 'floats and simple values other than false and true are not allowed';
+          return encodingViolation('floats and simple values other than false and true are not allowed');
         }
     }
     if (isMapKey) {
       // Keys sort by their encoded bytes, strictly increasing: no duplicates.
       const key = bytes.subarray(itemStart, offset);
-      if (frame.lastKey !== undefined && compareBytes(frame.lastKey, key) >= 0) return 'map keys unsorted or duplicated';
+      if (frame.lastKey !== undefined && compareBytes(frame.lastKey, key) >= 0) return encodingViolation('map keys unsorted or duplicated');
       frame.lastKey = key;
     }
     if (frame !== undefined) frame.remaining--;
     else itemsLeftAtTop--;
   }
-  if (offset !== bytes.length) return 'trailing bytes after the item';
+  if (offset !== bytes.length) return encodingViolation('trailing bytes after the item');
   return undefined;
 }

@@ -141,7 +141,7 @@ export function parseHeader(bytes: Uint8Array, limits: HeaderParseLimits): Heade
   const violation = findCanonicalViolation(bytes, { maxDepth: MAX_CBOR_DEPTH, maxItems: Math.max(limits.maxRecipients, 16) });
   if (violation !== undefined) {
     if (violation.kind === 'encoding') throw new HeaderError('ERR_HEADER_CBOR', `header is not canonical CBOR: ${violation.message}`);
-    if (violation.message.startsWith('nesting')) throw new LimitError('ERR_LIMIT_CBOR_DEPTH', `header ${violation.message}`);
+    if (violation.exceeded === 'depth') throw new LimitError('ERR_LIMIT_CBOR_DEPTH', `header ${violation.message}`);
     throw new LimitError('ERR_LIMIT_RECIPIENTS', `header ${violation.message}`);
   }
   const value = decodeChecked(bytes);

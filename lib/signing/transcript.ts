@@ -22,11 +22,10 @@ export class Transcript {
     this.#hash.update(envelope);
   }
 
-  /** Folds in the next sealed chunk, given as its ciphertext (one array or its pieces in order) and its tag. */
-  addChunk(ciphertext: Uint8Array | readonly Uint8Array[], tag: Uint8Array): void {
+  /** Folds in the next sealed chunk (ciphertext ‖ tag as on the wire), given as its pieces in order. */
+  addChunk(sealedPieces: readonly Uint8Array[]): void {
     const chunkHash = this.#backend.createSha256();
-    for (const piece of ciphertext instanceof Uint8Array ? [ciphertext] : ciphertext) chunkHash.update(piece);
-    chunkHash.update(tag);
+    for (const piece of sealedPieces) chunkHash.update(piece);
     this.#hash.update(chunkHash.digest());
   }
 

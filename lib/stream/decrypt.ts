@@ -186,11 +186,10 @@ export class DecryptStream extends Transform {
     // While armor detection waits for more bytes, the queue may hold armor text.
     if (this.#dearmor === undefined) return;
     if (this.#phase === 'prefix') {
-      if (!couldBeMagic(this.#queue.peek(Math.min(this.#queue.length, PREFIX_LENGTH)))) {
-        parsePrefix(this.#queue.peek(Math.min(this.#queue.length, PREFIX_LENGTH)).slice(), this.#maxHeaderBytes);
-      }
-      if (this.#queue.length < PREFIX_LENGTH) return;
-      this.#envelopeLength = envelopeLength(parsePrefix(this.#queue.peek(PREFIX_LENGTH), this.#maxHeaderBytes));
+      const head = this.#queue.peek(Math.min(this.#queue.length, PREFIX_LENGTH));
+      // Bad magic fails on the first bytes that rule it out, before the prefix is complete.
+      if (head.length < PREFIX_LENGTH && couldBeMagic(head)) return;
+      this.#envelopeLength = envelopeLength(parsePrefix(head, this.#maxHeaderBytes));
       this.#phase = 'envelope';
     }
     if (this.#phase === 'envelope') {
@@ -283,7 +282,7 @@ export class DecryptStream extends Transform {
 
   #open(ciphertext: readonly Uint8Array[], tag: Uint8Array, last: boolean): Uint8Array[] {
     const plaintext = openChunk(this.#backend, this.#payloadKey!, this.#index, last, ciphertext, tag);
-    this.#transcript?.addChunk(ciphertext, tag);
+    this.#transcript?.addChunk([...ciphertext, tag]);
     this.#index++;
     return plaintext;
   }

@@ -8,7 +8,7 @@
  * large write are sealed straight from the caller's buffer without a copy.
  */
 import { Transform, type TransformCallback } from 'node:stream';
-import { concatBytes, wipe } from '../bytes.js';
+import { wipe } from '../bytes.js';
 import { type BackendName, type CryptoBackend, resolveBackend } from '../crypto/index.js';
 import { type EnvelopeRandomness, drawRandomness, sealEnvelope } from '../envelope.js';
 import { DEFAULT_CHUNK_EXPONENT } from '../format/limits.js';
@@ -110,11 +110,9 @@ export class EncryptStream extends Transform {
   }
 
   #seal(plaintext: Uint8Array, last: boolean): void {
-    const [ciphertext, tag] = sealChunk(this.#backend, this.#payloadKey, this.#index++, last, plaintext);
-    this.#transcript?.addChunk(ciphertext, tag);
-    // One array per sealed chunk: a sink makes a write per array, and a lone 16-byte tag
-    // doubled the writes. The copy costs less than the write it saves.
-    this.#emit(concatBytes(ciphertext, tag));
+    const sealed = sealChunk(this.#backend, this.#payloadKey, this.#index++, last, plaintext);
+    this.#transcript?.addChunk([sealed]);
+    this.#emit(sealed);
   }
 
   #emit(bytes: Uint8Array): void {

@@ -101,7 +101,7 @@ export async function sealSample(shape: SampleShape): Promise<SealedSample> {
 }
 
 /** The seeds of the format fuzz: empty, one byte, exactly one chunk, three chunks, default chunk size, signed. */
-export const CORPUS_SHAPES: readonly SampleShape[] = [
+const CORPUS_SHAPES: readonly SampleShape[] = [
   { name: 'empty', plaintextLength: 0, chunkSize: 4096, recipients: 1 },
   { name: 'one-byte', plaintextLength: 1, chunkSize: 4096, recipients: 1 },
   { name: 'one-full-chunk', plaintextLength: 4096, chunkSize: 4096, recipients: 2 },

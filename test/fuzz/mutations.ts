@@ -91,7 +91,7 @@ const leafArb: fc.Arbitrary<CborNode> = fc.oneof(
 );
 
 /** Arbitrary CBOR trees, nested a few levels, with some non-canonical encodings. */
-export const cborNodeArb: fc.Arbitrary<CborNode> = fc.letrec<{ node: CborNode }>((tie) => ({
+const cborNodeArb: fc.Arbitrary<CborNode> = fc.letrec<{ node: CborNode }>((tie) => ({
   node: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     leafArb,

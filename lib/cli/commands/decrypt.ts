@@ -3,6 +3,9 @@
  * decryptWith → (terminal guard) → output. Armor is detected from the first
  * bytes. With several -i, the envelope is read first and the first key it
  * opens with is used, so a wrong key never costs a pass over the payload.
+ * decryptWith also detects armor, but the key choice reads the binary
+ * envelope, so dearmoring happens here, once; decryptWith then only sees
+ * binary and its check costs one look at the first bytes.
  *
  * With --from or --from-card the file must be signed by an accepted card
  * (spec/format.md §9.5). The signature is checked at the end of the input,
@@ -46,7 +49,7 @@ function decryptWithAnyOf(keys: PrivateKey[], options: DecryptOptions, onSigner:
     const head = await readEnvelopeHead(iterator);
     const decrypter = decryptWith(selectKey(head.envelope, keys), options);
     decrypter.once('signer', onSigner);
-    const feed = Readable.from(resume(Buffer.concat([head.envelope, head.rest]), iterator), { objectMode: false });
+    const feed = Readable.from(resume(head.read, iterator), { objectMode: false });
     feed.once('error', (error) => decrypter.destroy(error));
     feed.pipe(decrypter);
     try {
