@@ -1,66 +1,37 @@
 /**
- * Atomic output: bytes go to a temporary file in the target's folder, which is
- * fsynced and renamed over the target only once every byte is written. Until
- * then the target is untouched; on failure, abort or destroy() the temporary
- * file is removed, so nothing is left at the target.
+ * Atomic output as a Writable: bytes go to a temporary file in the target's
+ * folder, which is renamed over the target only once every byte is written
+ * and fsynced (lib/io/atomic-target.ts). Until then the target is untouched;
+ * on failure, abort or destroy() the temporary file is removed, so nothing is
+ * left at the target.
  *
- * Same folder, because rename(2) is atomic only within one file system. The
- * folder is fsynced after the rename so the new name survives a crash too.
  * A process killed with SIGKILL cannot clean up: its temporary file
  * (`.NAME.RANDOM.tmp`) stays, but the target is still absent or unchanged.
+ * A device or a named pipe is written in place: it cannot be replaced.
  */
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { FileError } from '../errors.js';
 import { STREAM_BUFFER_BYTES } from '../stream/stream-buffer.js';
+import { type AtomicFileOptions, type AtomicTarget, openAtomicTarget, openAtomicTargetAsync } from './atomic-target.js';
 import { toFileError } from './file-error.js';
 
+export type { AtomicFileOptions } from './atomic-target.js';
+
 const writev = promisify(fs.writev);
-const fsync = promisify(fs.fsync);
-const close = promisify(fs.close);
-const open = promisify(fs.open);
-
-/** Options for {@link createAtomicFile}. */
-export interface AtomicFileOptions {
-  /** Permission bits of the new file, before the umask. Default 0o666; key files use 0o600. */
-  mode?: number;
-  /** Replace an existing target. Default true; when false an existing target fails the commit with ERR_FILE. */
-  overwrite?: boolean;
-}
-
-/** Where the temporary file for `target` goes: a hidden name in the same folder. */
-function tempPathFor(target: string): string {
-  // Long names are cut so the temporary name stays under the usual 255-byte limit.
-  return join(dirname(target), `.${basename(target).slice(0, 200)}.${randomBytes(6).toString('hex')}.tmp`);
-}
-
-/** Best effort: some platforms cannot open or fsync a folder, and the rename already happened. */
-async function syncFolder(folder: string): Promise<void> {
-  let fd: number | undefined;
-  try {
-    fd = await open(folder, 'r');
-    await fsync(fd);
-  } catch {
-    // Durability of the name is best effort; the data itself was fsynced.
-  } finally {
-    if (fd !== undefined) await close(fd).catch(() => {});
-  }
-}
 
 /** The atomic file Writable. Create it with {@link createAtomicFile}. */
 export class AtomicFileStream extends Writable {
   /** The final path. */
   readonly path: string;
-  /** The temporary file, removed or renamed to `path` when the stream ends. */
-  readonly tempPath: string;
-  readonly #overwrite: boolean;
-  #fd: number | undefined;
+  readonly #options: AtomicFileOptions;
+  /** A named pipe may wait for its reader, so it alone is opened in _construct. */
+  readonly #pipe: boolean;
+  /** Undefined only until a named pipe is open, or after a failed open. */
+  #target: AtomicTarget | undefined;
   /** The write or commit in flight, which destroy() lets finish before closing the descriptor. */
   #io: Promise<unknown> | undefined;
-  #committed = false;
 
   constructor(path: string, options: AtomicFileOptions = {}) {
     // A larger buffer lets writes pile up while one is in flight and go out together (writev);
@@ -68,22 +39,40 @@ export class AtomicFileStream extends Writable {
     super({ highWaterMark: STREAM_BUFFER_BYTES });
     if (typeof path !== 'string' || path === '') throw new TypeError('path must be a non-empty string');
     this.path = path;
-    this.tempPath = tempPathFor(path);
-    this.#overwrite = options.overwrite ?? true;
+    this.#options = options;
+    this.#pipe = isPipe(path);
     // Opened here, synchronously, not in _construct: an open still in flight when the stream is
-    // destroyed would create the file after the cleanup ran. 'wx' never opens an existing file,
-    // so a name collision cannot clobber anything.
+    // destroyed would create the file after the cleanup ran. Only a named pipe, which creates
+    // nothing but may wait for its reader, is opened later.
     try {
-      this.#fd = fs.openSync(this.tempPath, 'wx', options.mode ?? 0o666);
+      if (!this.#pipe) this.#target = openAtomicTarget(path, options);
     } catch (error) {
-      const failure = toFileError(error, 'create a temporary file for', this.path);
-      process.nextTick(() => this.destroy(failure));
+      process.nextTick(() => this.destroy(error as Error));
     }
+  }
+
+  /** The temporary file, removed or renamed to `path` when the stream ends; undefined for a device or a pipe. */
+  get tempPath(): string | undefined {
+    return this.#target?.tempPath;
   }
 
   /** True once the temporary file has been renamed to the target. */
   get committed(): boolean {
-    return this.#committed;
+    return this.#target?.committed ?? false;
+  }
+
+  override _construct(callback: (error?: Error | null) => void): void {
+    if (!this.#pipe) {
+      callback();
+      return;
+    }
+    openAtomicTargetAsync(this.path, this.#options).then(
+      (target) => {
+        this.#target = target;
+        callback();
+      },
+      (error: Error) => callback(error),
+    );
   }
 
   override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
@@ -94,14 +83,15 @@ export class AtomicFileStream extends Writable {
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    this.#track(this.#commit()).then(
+    this.#track(this.#liveTarget().commit()).then(
       () => callback(),
       (error: unknown) => callback(toFileError(error, 'write', this.path)),
     );
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (this.#committed) {
+    const target = this.#target;
+    if (target === undefined || target.committed) {
       callback(error);
       return;
     }
@@ -110,16 +100,13 @@ export class AtomicFileStream extends Writable {
     // number cannot be reused under that write (as node:fs WriteStream does).
     let cleanupError: Error | undefined;
     try {
-      fs.rmSync(this.tempPath, { force: true });
+      target.removeSync();
     } catch (rmError) {
       cleanupError = toFileError(rmError, 'remove the temporary file of', this.path);
     }
-    const fd = this.#fd;
-    this.#fd = undefined;
     void (this.#io ?? Promise.resolve())
       .catch(() => {})
-      .then(() => (fd === undefined ? undefined : close(fd)))
-      .catch(() => {})
+      .then(() => target.close())
       .then(() => callback(error ?? cleanupError));
   }
 
@@ -128,7 +115,7 @@ export class AtomicFileStream extends Writable {
    * about to exit and cannot wait for destroy(). Does nothing once committed.
    */
   discardSync(): void {
-    if (!this.#committed) fs.rmSync(this.tempPath, { force: true });
+    this.#target?.removeSync();
   }
 
   #track<T>(io: Promise<T>): Promise<T> {
@@ -136,11 +123,16 @@ export class AtomicFileStream extends Writable {
     return io;
   }
 
+  #liveTarget(): AtomicTarget {
+    if (this.#target === undefined) throw new FileError('ERR_ABORTED', `writing ${this.path} was interrupted`);
+    return this.#target;
+  }
+
   async #writeAll(buffers: Buffer[]): Promise<void> {
     let pending = buffers;
     while (pending.length > 0) {
       // writev may write less than asked (a signal, a full pipe); continue from where it stopped.
-      let written = (await writev(this.#liveFd(), pending)).bytesWritten;
+      let written = (await writev(this.#liveTarget().fd, pending)).bytesWritten;
       const rest: Buffer[] = [];
       for (const buffer of pending) {
         if (written >= buffer.length) written -= buffer.length;
@@ -152,37 +144,25 @@ export class AtomicFileStream extends Writable {
       pending = rest;
     }
   }
+}
 
-  /** The open descriptor; destroy() takes it away, which stops any further write or commit. */
-  #liveFd(): number {
-    if (this.#fd === undefined) throw new FileError('ERR_ABORTED', `writing ${this.path} was interrupted`);
-    return this.#fd;
-  }
-
-  async #commit(): Promise<void> {
-    await fsync(this.#liveFd());
-    const fd = this.#liveFd();
-    this.#fd = undefined;
-    await close(fd);
-    if (this.destroyed) throw new FileError('ERR_ABORTED', `writing ${this.path} was interrupted`);
-    if (this.#overwrite) {
-      await fs.promises.rename(this.tempPath, this.path);
-    } else {
-      // link(2) fails with EEXIST if the target appeared meanwhile: no-clobber without a race.
-      await fs.promises.link(this.tempPath, this.path);
-      await fs.promises.rm(this.tempPath, { force: true });
-    }
-    this.#committed = true;
-    await syncFolder(dirname(this.path));
+/** True when `path` exists and is a named pipe or socket (links followed). */
+function isPipe(path: string): boolean {
+  try {
+    const stat = fs.statSync(path);
+    return stat.isFIFO() || stat.isSocket();
+  } catch {
+    return false;
   }
 }
 
 /**
  * A Writable whose bytes appear at `path` all at once, and only if the stream
  * ends without error. Destroying it, with or without an error, removes the
- * temporary file and leaves `path` as it was.
+ * temporary file and leaves `path` as it was. A symbolic link is followed and
+ * the file it names is replaced; a device or a named pipe is written in place.
  * @throws TypeError for an empty path. Stream errors: FileError ERR_FILE (cannot create, write,
- *   sync or rename; or `path` exists and `overwrite` is false)
+ *   sync or rename; `path` is a folder; or `path` exists and `overwrite` is false)
  */
 export function createAtomicFile(path: string, options: AtomicFileOptions = {}): AtomicFileStream {
   return new AtomicFileStream(path, options);

@@ -22,7 +22,7 @@ describe('atomic file', () => {
     const data = randomBytes(200_000);
     await new Promise((resolve) => file.write(data.subarray(0, 100_000), resolve));
     expect(existsSync(target)).to.equal(false);
-    expect(readdirSync(dir)).to.deep.equal([file.tempPath.slice(dir.length + 1)]);
+    expect(readdirSync(dir)).to.deep.equal([file.tempPath!.slice(dir.length + 1)]);
     expect(file.tempPath).to.match(/\/\.out\.bin\.[0-9a-f]{12}\.tmp$/);
     await pipeline(Readable.from([data.subarray(100_000)]), file);
     expect(file.committed).to.equal(true);
