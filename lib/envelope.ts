@@ -10,7 +10,7 @@
 import { concatBytes, equalConstantTime, wipe } from './bytes.js';
 import type { CryptoBackend } from './crypto/index.js';
 import { LABELS, hkdf } from './crypto/kdf.js';
-import { HeaderMacError, NoMatchError } from './errors.js';
+import { HeaderMacError, NoMatchError, hasCode } from './errors.js';
 import { type Header, PAYLOAD_NONCE_LENGTH, SENDER_ED25519, SUITE_CHACHA20_POLY1305, encodeHeader, parseHeader } from './format/header.js';
 import { PREFIX_LENGTH, encodePrefix } from './format/prefix.js';
 import type { PrivateKey } from './keys/keys.js';
@@ -130,4 +130,22 @@ export function openEnvelope(envelope: Uint8Array, privateKey: PrivateKey, maxRe
     throw new HeaderMacError('ERR_HEADER_MAC', 'header MAC does not verify: the header was altered');
   }
   return deriveEnvelopeKeys(backend, header, envelope, fileKey);
+}
+
+/**
+ * Opens an envelope with the first of `keys` it is for, as a person with
+ * several device keys decrypts. Only "not for this key" moves on to the next
+ * key; any other failure (a bad header, a wrong MAC) is the file's and is thrown.
+ * @throws as {@link openEnvelope}; NoMatchError ERR_NO_MATCH when no key opens it
+ */
+export function openEnvelopeWithAny(envelope: Uint8Array, keys: readonly PrivateKey[], maxRecipients: number): EnvelopeKeys & { privateKey: PrivateKey } {
+  for (const privateKey of keys) {
+    try {
+      return { ...openEnvelope(envelope, privateKey, maxRecipients), privateKey };
+    } catch (error) {
+      if (!hasCode(error, 'ERR_NO_MATCH')) throw error;
+    }
+  }
+  const tried = keys.length === 1 ? 'the given key' : `any of the ${keys.length} given keys`;
+  throw new NoMatchError('ERR_NO_MATCH', `the file is not encrypted to ${tried}`);
 }

@@ -16,10 +16,10 @@
  * chunk's plaintext is held until then too.
  */
 import { Transform, type TransformCallback } from 'node:stream';
-import { assertInteger, concatBytes, wipe } from '../bytes.js';
+import { assertInteger, wipe } from '../bytes.js';
 import type { CryptoBackend } from '../crypto/index.js';
-import { type EnvelopeKeys, envelopeLength, openEnvelope } from '../envelope.js';
-import { HeaderError, PayloadError, SignatureError, hasCode } from '../errors.js';
+import { type EnvelopeKeys, envelopeLength, openEnvelopeWithAny } from '../envelope.js';
+import { HeaderError, SignatureError } from '../errors.js';
 import {
   DEFAULT_MAX_HEADER_BYTES,
   DEFAULT_MAX_RECIPIENTS,
@@ -37,7 +37,8 @@ import { SignatureVerifier, type VerifyWith } from '../signing/verifier.js';
 import { ArmorReader, detectArmor } from '../armor/armor.js';
 import { ByteQueue } from './byte-queue.js';
 import { STREAM_BUFFER_BYTES } from './stream-buffer.js';
-import { openChunk, opensAs } from './chunk-cipher.js';
+import { openChunk } from './chunk-cipher.js';
+import { type OpenedTail, openPayloadTail } from './payload-tail.js';
 import { SIGNATURE_BLOCK_LENGTH, TAG_LENGTH } from './frame.js';
 
 /** Options for {@link decryptWith}. */
@@ -63,8 +64,9 @@ const ARMOR_SNIFF_LENGTH = 29;
 
 /** The decrypting Transform. Create it with {@link decryptWith}. */
 export class DecryptStream extends Transform {
-  readonly #privateKey: PrivateKey;
-  readonly #backend: CryptoBackend;
+  readonly #privateKeys: readonly PrivateKey[];
+  /** The backend of the key that opened the envelope; until then the first key's. */
+  #backend: CryptoBackend;
   readonly #maxHeaderBytes: number;
   readonly #maxRecipients: number;
   readonly #queue = new ByteQueue();
@@ -86,10 +88,11 @@ export class DecryptStream extends Transform {
   #transcript: Transcript | undefined;
   #signer: SenderCard | undefined;
 
-  constructor(privateKey: PrivateKey, options: DecryptOptions = {}) {
+  constructor(privateKey: PrivateKey | readonly PrivateKey[], options: DecryptOptions = {}) {
     super({ readableHighWaterMark: STREAM_BUFFER_BYTES, writableHighWaterMark: STREAM_BUFFER_BYTES });
-    this.#privateKey = privateKey;
-    this.#backend = privateKey.backend;
+    const privateKeys = resolveIdentities(privateKey);
+    this.#privateKeys = privateKeys;
+    this.#backend = privateKeys[0]!.backend;
     this.#maxHeaderBytes = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
     this.#maxRecipients = options.maxRecipients ?? DEFAULT_MAX_RECIPIENTS;
     assertInteger(this.#maxHeaderBytes, 'maxHeaderBytes', 1, MAX_HEADER_BYTES);
@@ -132,8 +135,9 @@ export class DecryptStream extends Transform {
       this.#dearmor ??= null;
       this.#dearmor?.end();
       this.#advance();
-      finalPlaintext = this.#openFinalChunk();
-      verification = this.#checkSignature();
+      const tail = this.#openTail();
+      finalPlaintext = tail.plaintext;
+      verification = this.#checkSignature(tail.block);
     } catch (error) {
       this.#release();
       callback(error as Error);
@@ -194,8 +198,9 @@ export class DecryptStream extends Transform {
     }
     if (this.#phase === 'envelope') {
       if (this.#queue.length < this.#envelopeLength) return;
-      const opened = openEnvelope(this.#queue.take(this.#envelopeLength), this.#privateKey, this.#maxRecipients);
+      const opened = openEnvelopeWithAny(this.#queue.take(this.#envelopeLength), this.#privateKeys, this.#maxRecipients);
       wipe(opened.fileKey);
+      this.#backend = opened.privateKey.backend;
       this.#header = opened.header;
       this.#payloadKey = opened.payloadKey;
       this.#frameLength = 2 ** opened.header.chunkExponent + TAG_LENGTH;
@@ -208,7 +213,7 @@ export class DecryptStream extends Transform {
     // (C + 16 bytes) nearly always spans two reads, and joining it was a copy per chunk.
     while (this.#queue.length > this.#holdBackLength) {
       const ciphertext = this.#queue.takeParts(this.#frameLength - TAG_LENGTH);
-      this.#pushPlaintext(this.#open(ciphertext, this.#queue.take(TAG_LENGTH), false));
+      this.#pushPlaintext(this.#open(ciphertext, this.#queue.take(TAG_LENGTH)));
     }
   }
 
@@ -222,47 +227,16 @@ export class DecryptStream extends Transform {
     this.#holdBackLength = this.#frameLength + (signed ? SIGNATURE_BLOCK_LENGTH : 0);
   }
 
-  /** Opens the held frame as the final chunk, leaving a signed file's block in the queue. */
-  #openFinalChunk(): Uint8Array[] {
+  /** Opens what is left at the end of input: the final chunk, then a signed file's block (spec §7.4, §9.5). */
+  #openTail(): OpenedTail {
     if (this.#phase !== 'payload') {
       throw new HeaderError('ERR_HEADER_TRUNCATED', 'input ended inside the header');
     }
-    const blockLength = this.#signatureKey === undefined ? 0 : SIGNATURE_BLOCK_LENGTH;
-    const rest = this.#queue.length - blockLength;
-    if (rest < TAG_LENGTH) {
-      const what = blockLength === 0 ? 'its final chunk' : 'its final chunk and signature block';
-      throw new PayloadError('ERR_PAYLOAD_TRUNCATED', `payload ended before ${what} (chunk ${this.#index})`);
-    }
-    const frame = this.#queue.take(rest);
-    try {
-      return this.#open([frame.subarray(0, rest - TAG_LENGTH)], frame.subarray(rest - TAG_LENGTH), true);
-    } catch (error) {
-      if (blockLength === 0 || !hasCode(error, 'ERR_PAYLOAD_AUTH')) throw error;
-      throw this.#diagnoseMissingBlock(frame) ?? new PayloadError(
-        'ERR_PAYLOAD_AUTH',
-        `final chunk ${this.#index} failed authentication (altered, or cut inside the chunk or the signature block after it)`,
-      );
-    }
-  }
-
-  /**
-   * A signed file whose final frame fails may simply have lost its signature
-   * block: when what remains, read without a block, ends in a chunk that opens,
-   * the input was cut. A cut inside the block stays ERR_PAYLOAD_AUTH, like a cut
-   * inside a chunk: telling it from an alteration would mean one trial per cut
-   * length (spec §9.5).
-   */
-  #diagnoseMissingBlock(frame: Uint8Array): PayloadError | undefined {
-    const rest = concatBytes(frame, this.#queue.peek(this.#queue.length));
-    // Without the block, what remains is one frame, or a full frame and a short final one.
-    const start = rest.length > this.#frameLength ? this.#frameLength : 0;
-    const index = this.#index + (start > 0 ? 1 : 0);
-    const final = rest.subarray(start);
-    if (this.#opensAs(final, index, true)) return new PayloadError('ERR_PAYLOAD_TRUNCATED', 'payload ended before its signature block');
-    if (final.length === this.#frameLength && this.#opensAs(final, index, false)) {
-      return new PayloadError('ERR_PAYLOAD_TRUNCATED', `payload ended after chunk ${index}, which is not the final chunk`);
-    }
-    return undefined;
+    const layout = { backend: this.#backend, payloadKey: this.#payloadKey!, index: this.#index, frameLength: this.#frameLength, signed: this.#signatureKey !== undefined };
+    const tail = openPayloadTail(layout, this.#queue.takeAll());
+    this.#transcript?.addChunk([tail.sealedFinal]);
+    this.#index++;
+    return tail;
   }
 
   /**
@@ -270,9 +244,9 @@ export class DecryptStream extends Transform {
    * checking the signature (spec §9.5). Undefined when there is nothing to await.
    * @throws SignatureError ERR_SIGNATURE_INVALID when the block does not open
    */
-  #checkSignature(): Promise<SenderCard> | undefined {
-    if (this.#signatureKey === undefined) return undefined;
-    const content = openSignatureBlock(this.#backend, this.#signatureKey, this.#queue.takeAll());
+  #checkSignature(block: Uint8Array | undefined): Promise<SenderCard> | undefined {
+    if (block === undefined) return undefined;
+    const content = openSignatureBlock(this.#backend, this.#signatureKey!, block);
     return this.#verifier?.verify(content, this.#transcript!.digest());
   }
 
@@ -280,15 +254,11 @@ export class DecryptStream extends Transform {
     for (const piece of plaintext) if (piece.length > 0) this.push(piece);
   }
 
-  #open(ciphertext: readonly Uint8Array[], tag: Uint8Array, last: boolean): Uint8Array[] {
-    const plaintext = openChunk(this.#backend, this.#payloadKey!, this.#index, last, ciphertext, tag);
+  #open(ciphertext: readonly Uint8Array[], tag: Uint8Array): Uint8Array[] {
+    const plaintext = openChunk(this.#backend, this.#payloadKey!, this.#index, false, ciphertext, tag);
     this.#transcript?.addChunk([...ciphertext, tag]);
     this.#index++;
     return plaintext;
-  }
-
-  #opensAs(frame: Uint8Array, index: number, last: boolean): boolean {
-    return opensAs(this.#backend, this.#payloadKey!, index, last, frame);
   }
 
   #release(): void {
@@ -297,10 +267,29 @@ export class DecryptStream extends Transform {
   }
 }
 
+/** One private key, its text form, or several (one per device): whichever the file is for opens it. */
+export type Identities = PrivateKey | string | readonly (PrivateKey | string)[];
+
 /**
- * A Transform that decrypts a cardseal stream with `privateKey` (a PrivateKey
- * or its text form). Plaintext is released chunk by chunk, each only after it
- * authenticates; truncation is detected at the end of input.
+ * The private keys `identities` names, parsed from text where given as text.
+ * @throws TypeError for an empty list or a value that is neither; KeyError ERR_KEY_* for bad key text
+ */
+export function resolveIdentities(identities: Identities): PrivateKey[] {
+  const list = typeof identities === 'string' || identities instanceof PrivateKey ? [identities] : identities;
+  if (!Array.isArray(list) || list.length === 0) throw new TypeError('privateKey must be a PrivateKey, a private key string, or a non-empty array of them');
+  return list.map((key: unknown) => {
+    const parsed = typeof key === 'string' ? parsePrivateKey(key) : key;
+    if (!(parsed instanceof PrivateKey)) throw new TypeError('privateKey must be a PrivateKey, a private key string, or a non-empty array of them');
+    return parsed;
+  });
+}
+
+/**
+ * A Transform that decrypts a cardseal stream with `privateKey`: a PrivateKey,
+ * its text form, or several of them (one per device), of which the one the
+ * file is encrypted to is used, at the cost of one X25519 per key tried.
+ * Plaintext is released chunk by chunk, each only after it authenticates;
+ * truncation is detected at the end of input.
  *
  * With `verifyWith`, the sender's signature (spec §9) is checked at the end of
  * input: 'signer' is emitted with the card that signed, then the final chunk's
@@ -308,13 +297,12 @@ export class DecryptStream extends Transform {
  * Every earlier chunk is released as it authenticates, before the signature
  * is known: a caller that must not act on unverified data waits for 'end'.
  * @throws RangeError for caps outside 1..hard limit, or requireSignature or
- *   holdFinalChunk without verifyWith; TypeError for a malformed verifyWith.
+ *   holdFinalChunk without verifyWith; TypeError for a malformed verifyWith or key list;
+ *   KeyError ERR_KEY_* for bad key text.
  *   Stream errors carry ERR_ARMOR_FORMAT (armored input is detected from its first
  *   bytes, spec §10), ERR_HEADER_*, ERR_LIMIT_*, ERR_NO_MATCH, ERR_HEADER_MAC,
  *   ERR_PAYLOAD_*, ERR_SIGNATURE_*, and from the card checks ERR_CARD_* and ERR_DIRECTORY_*.
  */
-export function decryptWith(privateKey: PrivateKey | string, options: DecryptOptions = {}): DecryptStream {
-  const key = typeof privateKey === 'string' ? parsePrivateKey(privateKey) : privateKey;
-  if (!(key instanceof PrivateKey)) throw new TypeError('privateKey must be a PrivateKey or a private key string');
-  return new DecryptStream(key, options);
+export function decryptWith(privateKey: Identities, options: DecryptOptions = {}): DecryptStream {
+  return new DecryptStream(resolveIdentities(privateKey), options);
 }

@@ -8,39 +8,16 @@
  * large write are sealed straight from the caller's buffer without a copy.
  */
 import { Transform, type TransformCallback } from 'node:stream';
-import { wipe } from '../bytes.js';
-import { type BackendName, type CryptoBackend, resolveBackend } from '../crypto/index.js';
-import { type EnvelopeRandomness, drawRandomness, sealEnvelope } from '../envelope.js';
-import { DEFAULT_CHUNK_EXPONENT } from '../format/limits.js';
-import type { KeyPair, PrivateKey } from '../keys/keys.js';
-import { type Recipient, resolveRecipients } from '../recipients/recipient.js';
-import type { SenderCard } from '../signing/sender-card.js';
-import { FileSigner } from '../signing/signer.js';
+import type { CryptoBackend } from '../crypto/index.js';
+import { type EncryptInternals, type EncryptOptions, type Encryption, startEncryption } from '../encryption.js';
+import type { Recipient } from '../recipients/recipient.js';
 import { Transcript } from '../signing/transcript.js';
 import { ArmorWriter } from '../armor/armor.js';
 import { ByteQueue } from './byte-queue.js';
 import { STREAM_BUFFER_BYTES } from './stream-buffer.js';
 import { sealChunk } from './chunk-cipher.js';
-import { chunkExponentOf } from './frame.js';
 
-/** Options for {@link encryptFor}. */
-export interface EncryptOptions {
-  /** Plaintext bytes per chunk: a power of two from 4 KiB to 16 MiB. Default 64 KiB. */
-  chunkSize?: number;
-  /** Crypto backend. Default `node`. */
-  backend?: BackendName | CryptoBackend;
-  /** Sign the file as its sender (spec §9) with this key; `senderCard` must be given too. */
-  signWith?: PrivateKey | KeyPair;
-  /** The sender's card, whose Ed25519 key must be the one of `signWith`. */
-  senderCard?: SenderCard;
-  /** Write the text armor (spec §10) instead of binary. Default false. */
-  armor?: boolean;
-}
-
-/** Not part of the public API: fixed randomness for test vectors and backend comparisons. */
-export interface EncryptInternals {
-  randomness?: EnvelopeRandomness;
-}
+export type { EncryptOptions } from '../encryption.js';
 
 /** The encrypting Transform. Create it with {@link encryptFor}. */
 export class EncryptStream extends Transform {
@@ -48,36 +25,21 @@ export class EncryptStream extends Transform {
   readonly envelope: Uint8Array;
   readonly chunkSize: number;
   readonly #backend: CryptoBackend;
+  readonly #encryption: Encryption;
   readonly #queue = new ByteQueue();
   /** Set when the output is armored: every pushed byte goes through it (spec §10). */
   readonly #armor: ArmorWriter | undefined;
-  #payloadKey: Uint8Array;
-  #fileKey: Uint8Array;
   #index = 0;
-  // Signed files only (spec §9): both undefined on the unsigned path.
-  readonly #signer: FileSigner | undefined;
+  /** Signed files only (spec §9): undefined on the unsigned path. */
   readonly #transcript: Transcript | undefined;
-  readonly #signatureKey: Uint8Array | undefined;
 
   constructor(recipients: Iterable<Recipient>, options: EncryptOptions = {}, internals: EncryptInternals = {}) {
     super({ readableHighWaterMark: STREAM_BUFFER_BYTES, writableHighWaterMark: STREAM_BUFFER_BYTES });
-    this.#backend = resolveBackend(options.backend);
-    const chunkExponent = options.chunkSize === undefined ? DEFAULT_CHUNK_EXPONENT : chunkExponentOf(options.chunkSize);
-    this.chunkSize = 2 ** chunkExponent;
-    const signing = options.signWith !== undefined || options.senderCard !== undefined;
-    this.#signer = signing ? new FileSigner(options.signWith, options.senderCard) : undefined;
-    const sealed = sealEnvelope({
-      backend: this.#backend,
-      recipients: resolveRecipients(recipients),
-      chunkExponent,
-      signed: signing,
-      randomness: internals.randomness ?? drawRandomness(this.#backend),
-    });
-    this.envelope = sealed.envelope;
-    this.#payloadKey = sealed.payloadKey;
-    this.#fileKey = sealed.fileKey;
-    this.#signatureKey = sealed.signatureKey;
-    this.#transcript = signing ? new Transcript(this.#backend, this.envelope) : undefined;
+    this.#encryption = startEncryption(recipients, options, internals);
+    this.#backend = this.#encryption.backend;
+    this.chunkSize = this.#encryption.chunkSize;
+    this.envelope = this.#encryption.envelope;
+    this.#transcript = this.#encryption.signer === undefined ? undefined : new Transcript(this.#backend, this.envelope);
     this.#armor = options.armor === true ? new ArmorWriter() : undefined;
     this.#emit(this.envelope);
   }
@@ -93,24 +55,25 @@ export class EncryptStream extends Transform {
     let failure: Error | undefined;
     try {
       this.#seal(this.#queue.takeAll(), true);
-      if (this.#signer !== undefined) this.#emit(this.#signer.sealBlock(this.#backend, this.#signatureKey!, this.#transcript!.digest()));
+      const { signer, signatureKey } = this.#encryption;
+      if (signer !== undefined) this.#emit(signer.sealBlock(this.#backend, signatureKey!, this.#transcript!.digest()));
       if (this.#armor !== undefined) this.push(this.#armor.end());
     } catch (error) {
       // Only signing can fail here: the signing key was destroyed while the stream ran.
       failure = error as Error;
     }
-    this.#wipeKeys();
+    this.#encryption.wipe();
     callback(failure);
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.#queue.clear();
-    this.#wipeKeys();
+    this.#encryption.wipe();
     callback(error);
   }
 
   #seal(plaintext: Uint8Array, last: boolean): void {
-    const sealed = sealChunk(this.#backend, this.#payloadKey, this.#index++, last, plaintext);
+    const sealed = sealChunk(this.#backend, this.#encryption.payloadKey, this.#index++, last, plaintext);
     this.#transcript?.addChunk([sealed]);
     this.#emit(sealed);
   }
@@ -122,10 +85,6 @@ export class EncryptStream extends Transform {
     }
     const text = this.#armor.write(bytes);
     if (text.length > 0) this.push(text);
-  }
-
-  #wipeKeys(): void {
-    wipe(this.#payloadKey, this.#fileKey, this.#signatureKey);
   }
 }
 

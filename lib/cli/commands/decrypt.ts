@@ -1,11 +1,8 @@
 /**
- * `cardseal decrypt`: input → (progress) → autoDearmor → key choice and
- * decryptWith → (terminal guard) → output. Armor is detected from the first
- * bytes. With several -i, the envelope is read first and the first key it
- * opens with is used, so a wrong key never costs a pass over the payload.
- * decryptWith also detects armor, but the key choice reads the binary
- * envelope, so dearmoring happens here, once; decryptWith then only sees
- * binary and its check costs one look at the first bytes.
+ * `cardseal decrypt`: input → (progress) → decryptWith → (terminal guard) →
+ * output. decryptWith detects armor from the first bytes, and with several -i
+ * uses the key the envelope is for, so a wrong key never costs a pass over
+ * the payload.
  *
  * With --from or --from-card the file must be signed by an accepted card
  * (spec/format.md §9.5). The signature is checked at the end of the input,
@@ -15,50 +12,19 @@
  * --allow-unverified-stream; the final chunk is still held back, and the exit
  * status carries the verdict.
  */
-import { Readable } from 'node:stream';
-import { autoDearmor } from '../../armor/streams.js';
 import { UsageError } from '../../errors.js';
 import { isHttpUrl } from '../../io/url.js';
 import type { PrivateKey } from '../../keys/keys.js';
 import type { SenderCard } from '../../signing/sender-card.js';
-import { type DecryptOptions, decryptWith } from '../../stream/decrypt.js';
+import { decryptWith } from '../../stream/decrypt.js';
 import { describeSigner, gatherAcceptedSenders } from '../accepted-senders.js';
 import { type ParsedArgs, flagValue, flagValues, hasFlag } from '../args.js';
 import { type Command, openTransfer, streamTo } from '../command.js';
-import { readEnvelopeHead, selectKey } from '../envelope-head.js';
 import { DIRECTORY_FLAG, INPUT_DETAILS, OUTPUT_FLAG, PASSPHRASE_FILE_FLAG, QUIET_FLAG } from '../flags.js';
 import { readIdentity } from '../identities.js';
 import { isStdio } from '../input.js';
 import { TerminalGuard } from '../output.js';
 import { withHint } from '../report.js';
-
-/** The envelope bytes already read, then the rest of the source; the source is released when done. */
-async function* resume(head: Buffer, source: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
-  try {
-    if (head.length > 0) yield head;
-    for (let next = await source.next(); next.done !== true; next = await source.next()) yield next.value;
-  } finally {
-    await source.return?.();
-  }
-}
-
-/** The pipeline stage that picks the key from the envelope, then decrypts; `onSigner` hears of a verified signer. */
-function decryptWithAnyOf(keys: PrivateKey[], options: DecryptOptions, onSigner: (card: SenderCard) => void): (source: AsyncIterable<Buffer>) => AsyncGenerator<Buffer> {
-  return async function* decryptStage(source) {
-    const iterator = source[Symbol.asyncIterator]();
-    const head = await readEnvelopeHead(iterator);
-    const decrypter = decryptWith(selectKey(head.envelope, keys), options);
-    decrypter.once('signer', onSigner);
-    const feed = Readable.from(resume(head.read, iterator), { objectMode: false });
-    feed.once('error', (error) => decrypter.destroy(error));
-    feed.pipe(decrypter);
-    try {
-      for await (const chunk of decrypter) yield chunk as Buffer;
-    } finally {
-      feed.destroy();
-    }
-  };
-}
 
 /**
  * Refuses, before anything is opened, an output that would receive plaintext
@@ -139,7 +105,9 @@ export const decrypt: Command = {
     try {
       const { stages, output } = await openTransfer(parsed, terminal, () => ({ binary: false }));
       // verifyWith makes the library require a signature and hold the final chunk until it verifies.
-      stages.push(autoDearmor(), decryptWithAnyOf(keys, verifyWith === undefined ? {} : { verifyWith }, (card) => (signer = card)));
+      const decrypter = decryptWith(keys, verifyWith === undefined ? {} : { verifyWith });
+      decrypter.once('signer', (card: SenderCard) => (signer = card));
+      stages.push(decrypter);
       if (isStdio(flagValue(parsed, 'output')) && terminal.stdout.isTTY === true) stages.push(new TerminalGuard());
       await streamTo(stages, output);
     } finally {

@@ -77,7 +77,7 @@ export const inspect: Command = {
       const iterator = source[Symbol.asyncIterator]();
       const head = await readEnvelopeHead(iterator);
       const header = parseHeader(head.header, { maxRecipients: DEFAULT_MAX_RECIPIENTS });
-      let total = head.read.length;
+      let total = head.bytesRead;
       for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) total += next.value.length;
       const chunkSize = 2 ** header.chunkExponent;
       const signed = header.sender === SENDER_ED25519;
