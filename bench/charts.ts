@@ -1,6 +1,6 @@
 /**
- * The charts of bench/RESULTS.md, drawn from a run's figures with svg-chart.ts
- * and written to bench/charts/.
+ * The charts of bench/RESULTS.md, drawn from a run's figures with vega-chart.ts
+ * and written to bench/charts/. A section missing from the run has no chart.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import type { BenchResults } from './results.js';
 import type { ComparisonResults, ComparisonRow } from './sections/compare.js';
 import type { StreamFigures } from './sections/throughput.js';
 import type { Summary } from './stats.js';
-import { type ChartSeries, type ChartSpec, renderBarChart, renderLineChart } from './svg-chart.js';
+import { type ChartSeries, type ChartSpec, renderBarChart, renderLineChart } from './vega-chart.js';
 
 /** One chart: its file name under bench/charts/ and what it shows. */
 export interface ChartFile {
@@ -137,14 +137,18 @@ function comparisonCharts(name: string, title: string, comparison: ComparisonRes
   ]);
   const size = formatBytes(comparison.inputBytes);
   return [
-    { file: `${name}-throughput.svg`, kind: 'bar', spec: { title: `${title}: throughput, ${size} file`, categories: labels, xLabel: '', yLabel: 'MB/s', series: throughput, width: 900 } },
-    { file: `${name}-rss.svg`, kind: 'bar', spec: { title: `${title}: peak RSS, ${size} file (log scale)`, categories: labels, xLabel: '', yLabel: 'MiB', series: rss, logScale: true, width: 900 } },
+    { file: `${name}-throughput.svg`, kind: 'bar', spec: { title: `${title}: throughput, ${size} file`, categories: labels, xLabel: '', yLabel: 'MB/s', series: throughput } },
+    { file: `${name}-rss.svg`, kind: 'bar', spec: { title: `${title}: peak RSS, ${size} file (log scale)`, categories: labels, xLabel: '', yLabel: 'MiB', series: rss, logScale: true } },
   ];
 }
 
-/** Renders every chart the run has figures for into `dir`; returns what was written. */
-export async function writeCharts(results: BenchResults, dir: string): Promise<ChartFile[]> {
-  await mkdir(dir, { recursive: true });
+/** One rendered chart. */
+export interface RenderedChart extends ChartFile {
+  svg: string;
+}
+
+/** Renders every chart the run has figures for, in the order of RESULTS.md; a chart with no value at all is left out. */
+export async function renderCharts(results: BenchResults): Promise<RenderedChart[]> {
   const charts: PlannedChart[] = [
     ...throughputCharts(results),
     ...recipientChart(results),
@@ -152,10 +156,20 @@ export async function writeCharts(results: BenchResults, dir: string): Promise<C
     ...comparisonCharts('peers', 'Peers', results.peers),
     ...comparisonCharts('cli', 'End to end, file to file', results.cli),
   ];
+  const rendered: RenderedChart[] = [];
+  for (const { file, kind, spec } of charts.filter((c) => c.spec.series.some((s) => s.values.some((v) => v !== undefined)))) {
+    rendered.push({ file, title: spec.title, svg: await (kind === 'bar' ? renderBarChart(spec) : renderLineChart(spec)) });
+  }
+  return rendered;
+}
+
+/** Renders every chart the run has figures for into `dir`; returns what was written. */
+export async function writeCharts(results: BenchResults, dir: string): Promise<ChartFile[]> {
+  await mkdir(dir, { recursive: true });
   const written: ChartFile[] = [];
-  for (const { file, kind, spec } of charts) {
-    await writeFile(join(dir, file), kind === 'bar' ? renderBarChart(spec) : renderLineChart(spec));
-    written.push({ file, title: spec.title });
+  for (const { file, title, svg } of await renderCharts(results)) {
+    await writeFile(join(dir, file), svg);
+    written.push({ file, title });
   }
   return written;
 }
