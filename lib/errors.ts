@@ -123,6 +123,33 @@ export class UsageError extends CardsealError {}
 /** A file could not be read or written, or the write was interrupted: `ERR_FILE`, `ERR_ABORTED`. */
 export class FileError extends CardsealError {}
 
+const CATEGORIES: Record<string, new (code: ErrorCode, message: string) => CardsealError> = {
+  HeaderError,
+  NoMatchError,
+  HeaderMacError,
+  PayloadError,
+  LimitError,
+  KeyError,
+  CardError,
+  DirectoryError,
+  SignatureError,
+  ArmorError,
+  HttpError,
+  UsageError,
+  FileError,
+};
+
+/**
+ * The error of category and code `code`, rebuilt from its code and message:
+ * how a failure in a worker thread reaches the caller as the same typed error.
+ * Anything else (an unknown code, none) is a broken invariant.
+ */
+export function errorFromCode(code: string | undefined, message: string): Error {
+  const entry = code === undefined ? undefined : (ERROR_CODES as Record<string, readonly [string, string]>)[code];
+  const Category = entry === undefined ? undefined : CATEGORIES[entry[0]];
+  return Category === undefined ? internalError(message) : new Category(code as ErrorCode, message);
+}
+
 /** True when `err` is a CardsealError carrying `code`. */
 export function hasCode(err: unknown, code: ErrorCode): boolean {
   return err instanceof CardsealError && err.code === code;

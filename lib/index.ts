@@ -8,8 +8,11 @@ export { PublicKey, PrivateKey, type KeyPair, generateKeyPair, parsePublicKey, p
 export { lockPrivateKey, importPrivateKey, isLockedKeyText, type LockOptions, type ImportKeyOptions } from './keys/passphrase.js';
 export { type Recipient, type RecipientCard } from './recipients/recipient.js';
 export { encryptFor, EncryptStream, type EncryptOptions } from './stream/encrypt.js';
-export { decryptWith, DecryptStream, type DecryptOptions } from './stream/decrypt.js';
+export { decryptWith, DecryptStream, type DecryptOptions, type Identities } from './stream/decrypt.js';
 export { encrypt, decrypt, decryptAndVerify, type VerifiedPlaintext } from './oneshot.js';
+export { encryptFile, type EncryptFileOptions } from './file/encrypt-file.js';
+export { decryptFile, type DecryptFileOptions, type DecryptFileResult } from './file/decrypt-file.js';
+export { type FileJobOptions, type FileJobResult } from './file/endpoints.js';
 export { type SenderCard } from './signing/sender-card.js';
 export { type SenderDirectory, type VerifyWith, restrictToIdentity } from './signing/verifier.js';
 export { ciphertextSize, plaintextSize, type CiphertextSizeOptions, type PayloadLayout } from './sizes.js';

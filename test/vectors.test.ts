@@ -1,15 +1,19 @@
 /**
- * Runs every vector of spec/vectors (format in spec/vectors/README.md) four
+ * Runs every vector of spec/vectors (format in spec/vectors/README.md) six
  * ways: whole (one-shot decrypt), streamed in one write, and streamed one byte
- * per write on the node backend, and whole on the noble backend. Each run must
+ * per write on the node backend, whole on the noble backend, and from a file
+ * with decryptFile in the calling thread and on two worker threads. Each run must
  * give the vector's exact outcome, and for a signed file verified against its
  * `senders` report exactly the vector's `signer`. On failure, whatever the
  * stream released must be a prefix of the true plaintext, nothing at all
  * before the header MAC has verified (spec/format.md §7.4), and never the
- * final chunk of a signed file whose signature failed (§9.5).
+ * final chunk of a signed file whose signature failed (§9.5). decryptFile
+ * must leave no output file at all on failure.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import {
@@ -20,6 +24,7 @@ import {
   type ErrorCode,
   decrypt,
   decryptAndVerify,
+  decryptFile,
   decryptWith,
   importCard,
   parsePrivateKey,
@@ -101,6 +106,21 @@ function decryptStreamed(vector: VectorFile, writeSize: number): Promise<Outcome
   return outcome;
 }
 
+/** Decrypts the file with decryptFile from a real file to a real file; a failure must leave no output behind. */
+async function decryptFromFile(vector: VectorFile, dir: string, threads: number): Promise<Outcome> {
+  const input = join(dir, `${vector.name}.cardseal`);
+  const output = join(dir, `${vector.name}-${threads}.out`);
+  writeFileSync(input, Buffer.from(vector.file, 'base64'));
+  try {
+    const { signer } = await decryptFile(input, output, vector.private_key, { ...optionsOf(vector), threads });
+    return { result: 'success', released: readFileSync(output), ...(signer === undefined ? {} : { signer: signer.id }) };
+  } catch (error) {
+    const left = readdirSync(dir).filter((name) => name === `${vector.name}-${threads}.out` || name.startsWith(`.${vector.name}-${threads}.out.`));
+    expect(left, 'files left by a failed decryptFile').to.deep.equal([]);
+    return { result: resultOf(error), released: new Uint8Array(0) };
+  }
+}
+
 function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
@@ -175,12 +195,20 @@ describe('spec vectors', () => {
     expect(signed.some((v) => v.expect === 'success' && v.senders === undefined)).to.equal(true);
   });
 
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cardseal-vectors-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
   for (const { vector } of vectors) {
     describe(vector.name, () => {
       it('whole, node backend', async () => assertOutcome(vector, await decryptWhole(vector, 'node')));
       it('whole, noble backend', async () => assertOutcome(vector, await decryptWhole(vector, 'noble')));
       it('streamed in one write', async () => assertOutcome(vector, await decryptStreamed(vector, Number.MAX_SAFE_INTEGER)));
       it('streamed one byte per write', async () => assertOutcome(vector, await decryptStreamed(vector, 1)));
+      it('from a file, in the calling thread', async () => assertOutcome(vector, await decryptFromFile(vector, dir, 0)));
+      it('from a file, on two worker threads', async () => assertOutcome(vector, await decryptFromFile(vector, dir, 2)));
     });
   }
 });

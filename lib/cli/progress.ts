@@ -64,8 +64,8 @@ export function renderProgress(done: number, total: number, elapsedMs: number): 
   return `[${'#'.repeat(filled)}${'.'.repeat(BAR_CELLS - filled)}] ${percent} ${formatBytes(done)} / ${formatBytes(total)}  ${formatBytes(rate)}/s  ETA ${formatDuration(eta)}`;
 }
 
-/** A pass-through Transform that counts bytes and redraws the bar. */
-export class ProgressMeter extends Transform {
+/** The bar on stderr: redrawn every {@link REDRAW_MS} ms and on demand, cleared when stopped. */
+export class ProgressBar {
   readonly #total: number;
   readonly #stderr: NodeJS.WritableStream;
   readonly #started = Date.now();
@@ -74,7 +74,6 @@ export class ProgressMeter extends Transform {
   #stopped = false;
 
   constructor(total: number, stderr: NodeJS.WritableStream) {
-    super();
     this.#total = total;
     this.#stderr = stderr;
     this.#draw();
@@ -83,31 +82,48 @@ export class ProgressMeter extends Transform {
     this.#timer.unref();
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.#done += chunk.length;
-    callback(null, chunk);
+  /** Sets the bytes done; the next redraw shows them. */
+  update(done: number): void {
+    this.#done = done;
   }
 
-  override _flush(callback: TransformCallback): void {
+  /** Draws the final state, then clears the line so the next prompt or message starts clean. */
+  stop(): void {
+    if (this.#stopped) return;
     this.#draw();
-    this.#stop();
-    callback();
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.#stop();
-    callback(error);
+    this.#stopped = true;
+    clearInterval(this.#timer);
+    this.#stderr.write('\r\x1b[K');
   }
 
   #draw(): void {
     this.#stderr.write(`\r${renderProgress(this.#done, this.#total, Date.now() - this.#started)}\x1b[K`);
   }
+}
 
-  #stop(): void {
-    if (this.#stopped) return;
-    this.#stopped = true;
-    clearInterval(this.#timer);
-    // Clear the line so the next prompt or message starts clean.
-    this.#stderr.write('\r\x1b[K');
+/** A pass-through Transform that counts bytes into a {@link ProgressBar}. */
+export class ProgressMeter extends Transform {
+  readonly #bar: ProgressBar;
+  #done = 0;
+
+  constructor(total: number, stderr: NodeJS.WritableStream) {
+    super();
+    this.#bar = new ProgressBar(total, stderr);
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.#done += chunk.length;
+    this.#bar.update(this.#done);
+    callback(null, chunk);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    this.#bar.stop();
+    callback();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.#bar.stop();
+    callback(error);
   }
 }

@@ -24,13 +24,23 @@ export class Transcript {
 
   /** Folds in the next sealed chunk (ciphertext ‖ tag as on the wire), given as its pieces in order. */
   addChunk(sealedPieces: readonly Uint8Array[]): void {
-    const chunkHash = this.#backend.createSha256();
-    for (const piece of sealedPieces) chunkHash.update(piece);
-    this.#hash.update(chunkHash.digest());
+    this.addChunkHashes(hashSealedChunk(this.#backend, sealedPieces));
+  }
+
+  /** Folds in the SHA-256 hashes of the next sealed chunks, 32 bytes each, in order, computed where they were sealed. */
+  addChunkHashes(hashes: Uint8Array): void {
+    this.#hash.update(hashes);
   }
 
   /** The transcript hash, once every chunk has been added. It takes no more input after this. */
   digest(): Uint8Array {
     return this.#hash.digest();
   }
+}
+
+/** SHA-256 of one sealed chunk given as its pieces in order: what the transcript folds in for it. */
+export function hashSealedChunk(backend: CryptoBackend, sealedPieces: readonly Uint8Array[]): Uint8Array {
+  const chunkHash = backend.createSha256();
+  for (const piece of sealedPieces) chunkHash.update(piece);
+  return chunkHash.digest();
 }

@@ -14,12 +14,17 @@ import { TAG_LENGTH, chunkNonce } from './frame.js';
  * writes of a file pipeline (bench/RESULTS.md). The join costs less than the write it saves.
  */
 export function sealChunk(backend: CryptoBackend, key: Uint8Array, index: number, last: boolean, plaintext: Uint8Array): Uint8Array {
-  const [ciphertext, tag] = backend.sealParts(key, chunkNonce(index, last), plaintext);
+  const [ciphertext, tag] = sealChunkParts(backend, key, index, last, plaintext);
   // Every byte is overwritten, so skip the zero fill of a fresh array.
   const sealed = Buffer.allocUnsafe(ciphertext.length + TAG_LENGTH);
   sealed.set(ciphertext, 0);
   sealed.set(tag, ciphertext.length);
   return sealed;
+}
+
+/** Seals chunk `index` and returns its ciphertext and tag, for a writer that writes both in one writev. */
+export function sealChunkParts(backend: CryptoBackend, key: Uint8Array, index: number, last: boolean, plaintext: Uint8Array): [Uint8Array, Uint8Array] {
+  return backend.sealParts(key, chunkNonce(index, last), plaintext);
 }
 
 /** True when the sealed chunk opens as chunk `index` with the flag `last`. For diagnosis only: the plaintext is wiped. */

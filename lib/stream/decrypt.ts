@@ -16,47 +16,23 @@
  * chunk's plaintext is held until then too.
  */
 import { Transform, type TransformCallback } from 'node:stream';
-import { assertInteger, wipe } from '../bytes.js';
+import { wipe } from '../bytes.js';
 import type { CryptoBackend } from '../crypto/index.js';
-import { type EnvelopeKeys, envelopeLength, openEnvelopeWithAny } from '../envelope.js';
-import { HeaderError, SignatureError } from '../errors.js';
-import {
-  DEFAULT_MAX_HEADER_BYTES,
-  DEFAULT_MAX_RECIPIENTS,
-  type DecryptLimits,
-  MAX_HEADER_BYTES,
-  MAX_RECIPIENTS,
-} from '../format/limits.js';
+import { type DecryptOptions, type Decryption, type DecryptionPolicy, checkSignature, decryptionPolicy, openDecryption } from '../decryption.js';
+import { envelopeLength } from '../envelope.js';
+import { HeaderError } from '../errors.js';
 import { PREFIX_LENGTH, couldBeMagic, parsePrefix } from '../format/prefix.js';
-import { type Header, SENDER_ED25519 } from '../format/header.js';
+import type { Header } from '../format/header.js';
 import { PrivateKey, parsePrivateKey } from '../keys/keys.js';
 import type { SenderCard } from '../signing/sender-card.js';
-import { openSignatureBlock } from '../signing/signature-block.js';
-import { Transcript } from '../signing/transcript.js';
-import { SignatureVerifier, type VerifyWith } from '../signing/verifier.js';
 import { ArmorReader, detectArmor } from '../armor/armor.js';
 import { ByteQueue } from './byte-queue.js';
 import { STREAM_BUFFER_BYTES } from './stream-buffer.js';
 import { openChunk } from './chunk-cipher.js';
 import { type OpenedTail, openPayloadTail } from './payload-tail.js';
-import { SIGNATURE_BLOCK_LENGTH, TAG_LENGTH } from './frame.js';
+import { TAG_LENGTH } from './frame.js';
 
-/** Options for {@link decryptWith}. */
-export interface DecryptOptions extends DecryptLimits {
-  /**
-   * The accepted senders (spec §9): a list of cards, or a directory whose
-   * `get(id)` returns a card. When given, a signed file's signature is checked
-   * at the end of the stream and the stream reports the card that signed.
-   */
-  verifyWith?: VerifyWith;
-  /** Refuse an unsigned file with ERR_SIGNATURE_MISSING. Default: true when `verifyWith` is given. */
-  requireSignature?: boolean;
-  /**
-   * Hold the final chunk's plaintext until the signature verifies, so a reader
-   * never receives the end of a forged file. Default: true when `verifyWith` is given.
-   */
-  holdFinalChunk?: boolean;
-}
+export type { DecryptOptions } from '../decryption.js';
 
 type Phase = 'prefix' | 'envelope' | 'payload';
 /** Bytes needed to tell armored from binary input: the BEGIN line (spec §10). */
@@ -67,25 +43,18 @@ export class DecryptStream extends Transform {
   readonly #privateKeys: readonly PrivateKey[];
   /** The backend of the key that opened the envelope; until then the first key's. */
   #backend: CryptoBackend;
-  readonly #maxHeaderBytes: number;
-  readonly #maxRecipients: number;
+  readonly #policy: DecryptionPolicy;
   readonly #queue = new ByteQueue();
   #phase: Phase = 'prefix';
   /** Undefined until the first bytes show whether the input is armored (spec §10); null for binary. */
   #dearmor: ArmorReader | null | undefined;
   #envelopeLength = 0;
-  #header: Header | undefined;
-  #payloadKey: Uint8Array | undefined;
+  /** Set once the envelope has opened. */
+  #decryption: Decryption | undefined;
   #frameLength = 0;
   /** Bytes held back until more input or the end: one frame, plus a signed file's signature block. */
   #holdBackLength = 0;
   #index = 0;
-  readonly #verifier: SignatureVerifier | undefined;
-  readonly #requireSignature: boolean;
-  readonly #holdFinalChunk: boolean;
-  // Signed files only (spec §9).
-  #signatureKey: Uint8Array | undefined;
-  #transcript: Transcript | undefined;
   #signer: SenderCard | undefined;
 
   constructor(privateKey: PrivateKey | readonly PrivateKey[], options: DecryptOptions = {}) {
@@ -93,23 +62,12 @@ export class DecryptStream extends Transform {
     const privateKeys = resolveIdentities(privateKey);
     this.#privateKeys = privateKeys;
     this.#backend = privateKeys[0]!.backend;
-    this.#maxHeaderBytes = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
-    this.#maxRecipients = options.maxRecipients ?? DEFAULT_MAX_RECIPIENTS;
-    assertInteger(this.#maxHeaderBytes, 'maxHeaderBytes', 1, MAX_HEADER_BYTES);
-    assertInteger(this.#maxRecipients, 'maxRecipients', 1, MAX_RECIPIENTS);
-    this.#verifier = options.verifyWith === undefined ? undefined : new SignatureVerifier(options.verifyWith, this.#backend);
-    const verifying = this.#verifier !== undefined;
-    this.#requireSignature = options.requireSignature ?? verifying;
-    this.#holdFinalChunk = options.holdFinalChunk ?? verifying;
-    // Without senders to check against, either option would promise what the stream cannot do.
-    if (!verifying && (this.#requireSignature || this.#holdFinalChunk)) {
-      throw new RangeError('requireSignature and holdFinalChunk need verifyWith');
-    }
+    this.#policy = decryptionPolicy(options, this.#backend);
   }
 
   /** The parsed header, once the envelope has been opened and its MAC verified. */
   get header(): Header | undefined {
-    return this.#header;
+    return this.#decryption?.header;
   }
 
   /** The card whose signature verified, once it has (before 'end'); undefined for an unverified file. */
@@ -137,7 +95,7 @@ export class DecryptStream extends Transform {
       this.#advance();
       const tail = this.#openTail();
       finalPlaintext = tail.plaintext;
-      verification = this.#checkSignature(tail.block);
+      verification = checkSignature(this.#decryption!, this.#policy, tail.block);
     } catch (error) {
       this.#release();
       callback(error as Error);
@@ -149,7 +107,7 @@ export class DecryptStream extends Transform {
       callback();
       return;
     }
-    const hold = this.#holdFinalChunk;
+    const hold = this.#policy.holdFinalChunk;
     if (!hold) this.#pushPlaintext(finalPlaintext);
     // The stream ends, or fails, only once the signature is settled (spec §9.5, rule S9).
     verification.then(
@@ -193,20 +151,18 @@ export class DecryptStream extends Transform {
       const head = this.#queue.peek(Math.min(this.#queue.length, PREFIX_LENGTH));
       // Bad magic fails on the first bytes that rule it out, before the prefix is complete.
       if (head.length < PREFIX_LENGTH && couldBeMagic(head)) return;
-      this.#envelopeLength = envelopeLength(parsePrefix(head, this.#maxHeaderBytes));
+      this.#envelopeLength = envelopeLength(parsePrefix(head, this.#policy.maxHeaderBytes));
       this.#phase = 'envelope';
     }
     if (this.#phase === 'envelope') {
       if (this.#queue.length < this.#envelopeLength) return;
-      const opened = openEnvelopeWithAny(this.#queue.take(this.#envelopeLength), this.#privateKeys, this.#maxRecipients);
-      wipe(opened.fileKey);
-      this.#backend = opened.privateKey.backend;
-      this.#header = opened.header;
-      this.#payloadKey = opened.payloadKey;
-      this.#frameLength = 2 ** opened.header.chunkExponent + TAG_LENGTH;
-      this.#acceptSenderMode(opened);
+      const decryption = openDecryption(this.#queue.take(this.#envelopeLength), this.#privateKeys, this.#policy);
+      this.#decryption = decryption;
+      this.#backend = decryption.backend;
+      this.#frameLength = decryption.chunkSize + TAG_LENGTH;
+      this.#holdBackLength = this.#frameLength + decryption.signatureBlockLength;
       this.#phase = 'payload';
-      this.emit('header', opened.header);
+      this.emit('header', decryption.header);
     }
     // More than the hold-back queued: the first frame is certainly not the last.
     // The ciphertext is taken as views of the arrays it arrived in, never joined: a frame
@@ -217,37 +173,17 @@ export class DecryptStream extends Transform {
     }
   }
 
-  /** Applies the header's sender mode (spec §9.5), before any payload byte is opened. */
-  #acceptSenderMode(opened: EnvelopeKeys): void {
-    const signed = opened.header.sender === SENDER_ED25519;
-    this.#signatureKey = opened.signatureKey;
-    if (!signed && this.#requireSignature) throw new SignatureError('ERR_SIGNATURE_MISSING', 'the file is not signed, but a sender signature is required');
-    // The transcript costs a hash of every byte, so it runs only when there are senders to check.
-    if (signed && this.#verifier !== undefined) this.#transcript = new Transcript(this.#backend, opened.envelope);
-    this.#holdBackLength = this.#frameLength + (signed ? SIGNATURE_BLOCK_LENGTH : 0);
-  }
-
   /** Opens what is left at the end of input: the final chunk, then a signed file's block (spec §7.4, §9.5). */
   #openTail(): OpenedTail {
     if (this.#phase !== 'payload') {
       throw new HeaderError('ERR_HEADER_TRUNCATED', 'input ended inside the header');
     }
-    const layout = { backend: this.#backend, payloadKey: this.#payloadKey!, index: this.#index, frameLength: this.#frameLength, signed: this.#signatureKey !== undefined };
+    const decryption = this.#decryption!;
+    const layout = { backend: this.#backend, payloadKey: decryption.payloadKey, index: this.#index, frameLength: this.#frameLength, signed: decryption.signatureBlockLength > 0 };
     const tail = openPayloadTail(layout, this.#queue.takeAll());
-    this.#transcript?.addChunk([tail.sealedFinal]);
+    decryption.transcript?.addChunk([tail.sealedFinal]);
     this.#index++;
     return tail;
-  }
-
-  /**
-   * Opens a signed file's signature block, and when senders are given starts
-   * checking the signature (spec §9.5). Undefined when there is nothing to await.
-   * @throws SignatureError ERR_SIGNATURE_INVALID when the block does not open
-   */
-  #checkSignature(block: Uint8Array | undefined): Promise<SenderCard> | undefined {
-    if (block === undefined) return undefined;
-    const content = openSignatureBlock(this.#backend, this.#signatureKey!, block);
-    return this.#verifier?.verify(content, this.#transcript!.digest());
   }
 
   #pushPlaintext(plaintext: Uint8Array[]): void {
@@ -255,15 +191,16 @@ export class DecryptStream extends Transform {
   }
 
   #open(ciphertext: readonly Uint8Array[], tag: Uint8Array): Uint8Array[] {
-    const plaintext = openChunk(this.#backend, this.#payloadKey!, this.#index, false, ciphertext, tag);
-    this.#transcript?.addChunk([...ciphertext, tag]);
+    const decryption = this.#decryption!;
+    const plaintext = openChunk(this.#backend, decryption.payloadKey, this.#index, false, ciphertext, tag);
+    decryption.transcript?.addChunk([...ciphertext, tag]);
     this.#index++;
     return plaintext;
   }
 
   #release(): void {
     this.#queue.clear();
-    wipe(this.#payloadKey, this.#signatureKey);
+    this.#decryption?.wipe();
   }
 }
 

@@ -7,7 +7,7 @@
  */
 import { expect } from 'chai';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collect, makeTempDir, publicKeyOf, runCli, startCli } from './cli-fixtures.js';
 
@@ -91,4 +91,25 @@ describe('cardseal output under interruption', () => {
     expect(out.stdout.equals(Buffer.alloc(1024 * 1024, 0x62))).to.equal(true);
     expect(readdirSync(dir).filter((f) => f.startsWith('.kept.cs.'))).to.deep.equal([]);
   });
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${signal} during a file-to-file run on worker threads removes the temporary file and leaves an existing OUT as it was`, async () => {
+      // A sparse input: large enough to be caught mid-run, and it takes no disk space.
+      const input = join(dir, `sparse-${signal}.bin`);
+      writeFileSync(input, '');
+      truncateSync(input, 8 * 1024 ** 3);
+      writeFileSync(join(dir, `file-${signal}.cs`), 'the previous backup');
+      const child = startCli(['encrypt', '--to', publicKey, '-o', join(dir, `file-${signal}.cs`), input]);
+      children.push(child);
+      const done = collect(child);
+      const tempName = await tempFileGrows(dir, `file-${signal}.cs`);
+      child.kill(signal);
+      const result = await done;
+      rmSync(input);
+      expect(result.code).to.equal(1);
+      expect(result.stderr).to.equal(`error: interrupted by ${signal}\n`);
+      expect(existsSync(join(dir, tempName))).to.equal(false);
+      expect(readFileSync(join(dir, `file-${signal}.cs`), 'utf8')).to.equal('the previous backup');
+    });
+  }
 });

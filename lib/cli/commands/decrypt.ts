@@ -1,8 +1,9 @@
 /**
- * `cardseal decrypt`: input → (progress) → decryptWith → (terminal guard) →
- * output. decryptWith detects armor from the first bytes, and with several -i
- * uses the key the envelope is for, so a wrong key never costs a pass over
- * the payload.
+ * `cardseal decrypt`: file to file on the file engine, on every core
+ * (lib/cli/file-job.ts); otherwise input → (progress) → decryptWith →
+ * (terminal guard) → output. Both detect armor from the first bytes, and with
+ * several -i use the key the envelope is for, so a wrong key never costs a
+ * pass over the payload.
  *
  * With --from or --from-card the file must be signed by an accepted card
  * (spec/format.md §9.5). The signature is checked at the end of the input,
@@ -16,13 +17,15 @@ import { UsageError } from '../../errors.js';
 import { isHttpUrl } from '../../io/url.js';
 import type { PrivateKey } from '../../keys/keys.js';
 import type { SenderCard } from '../../signing/sender-card.js';
-import { decryptWith } from '../../stream/decrypt.js';
+import { decryptFile } from '../../file/decrypt-file.js';
+import { type DecryptOptions, decryptWith } from '../../stream/decrypt.js';
 import { describeSigner, gatherAcceptedSenders } from '../accepted-senders.js';
 import { type ParsedArgs, flagValue, flagValues, hasFlag } from '../args.js';
 import { type Command, openTransfer, streamTo } from '../command.js';
+import { filePaths, runFileJob } from '../file-job.js';
 import { DIRECTORY_FLAG, INPUT_DETAILS, OUTPUT_FLAG, PASSPHRASE_FILE_FLAG, QUIET_FLAG } from '../flags.js';
 import { readIdentity } from '../identities.js';
-import { isStdio } from '../input.js';
+import { type Terminal, isStdio } from '../input.js';
 import { TerminalGuard } from '../output.js';
 import { withHint } from '../report.js';
 
@@ -102,17 +105,28 @@ export const decrypt: Command = {
     // One at a time, so passphrase prompts do not interleave.
     for (const path of keyFiles) keys.push(await readIdentity(path, sources));
     let signer: SenderCard | undefined;
+    // verifyWith makes the library require a signature and hold the final chunk until it verifies.
+    const options = verifyWith === undefined ? {} : { verifyWith };
     try {
-      const { stages, output } = await openTransfer(parsed, terminal, () => ({ binary: false }));
-      // verifyWith makes the library require a signature and hold the final chunk until it verifies.
-      const decrypter = decryptWith(keys, verifyWith === undefined ? {} : { verifyWith });
-      decrypter.once('signer', (card: SenderCard) => (signer = card));
-      stages.push(decrypter);
-      if (isStdio(flagValue(parsed, 'output')) && terminal.stdout.isTTY === true) stages.push(new TerminalGuard());
-      await streamTo(stages, output);
+      const files = filePaths(parsed);
+      if (files !== undefined) {
+        signer = (await runFileJob(parsed, terminal, files.input, (job) => decryptFile(files.input, files.output, keys, { ...options, ...job }))).signer;
+      } else {
+        await decryptStreamed(parsed, terminal, keys, options, (card) => (signer = card));
+      }
     } finally {
       for (const key of keys) key.destroy();
     }
     if (signer !== undefined) terminal.stderr.write(`signed by: ${describeSigner(signer)}\n`);
   },
 };
+
+/** IN → (progress) → decryptWith → (terminal guard) → OUT, for stdin, stdout or a URL on either side. */
+async function decryptStreamed(parsed: ParsedArgs, terminal: Terminal, keys: PrivateKey[], options: DecryptOptions, onSigner: (card: SenderCard) => void): Promise<void> {
+  const { stages, output } = await openTransfer(parsed, terminal, () => ({ binary: false }));
+  const decrypter = decryptWith(keys, options);
+  decrypter.once('signer', onSigner);
+  stages.push(decrypter);
+  if (isStdio(flagValue(parsed, 'output')) && terminal.stdout.isTTY === true) stages.push(new TerminalGuard());
+  await streamTo(stages, output);
+}

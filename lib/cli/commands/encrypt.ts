@@ -1,5 +1,6 @@
 /**
- * `cardseal encrypt`: input → (progress) → encryptFor → (armor) → output.
+ * `cardseal encrypt`: file to file on the file engine, on every core
+ * (lib/cli/file-job.ts); otherwise input → (progress) → encryptFor → output.
  * When the output is a URL and the input size is known, the upload declares
  * the exact length (ciphertextSize, then armoredSize with -a), as presigned
  * S3 and Azure PUTs require; otherwise it is sent chunked. With --sign the
@@ -7,14 +8,15 @@
  * signature block to that length.
  */
 import { armoredSize } from '../../armor/armor.js';
-import { armorEncode } from '../../armor/streams.js';
 import { KeyError, UsageError } from '../../errors.js';
 import { isHttpUrl } from '../../io/url.js';
 import { resolveRecipients } from '../../recipients/recipient.js';
 import { ciphertextSize } from '../../sizes.js';
+import { encryptFile } from '../../file/encrypt-file.js';
 import { encryptFor } from '../../stream/encrypt.js';
 import { flagValue, hasFlag } from '../args.js';
 import { type Command, openTransfer, streamTo } from '../command.js';
+import { filePaths, runFileJob } from '../file-job.js';
 import { DIRECTORY_FLAG, INPUT_DETAILS, OUTPUT_FLAG, PASSPHRASE_FILE_FLAG, QUIET_FLAG } from '../flags.js';
 import { gatherRecipients } from '../recipients.js';
 import { withHint } from '../report.js';
@@ -83,16 +85,21 @@ export const encrypt: Command = {
     // Resolving verifies every card and folds duplicates before any output exists.
     const uniqueRecipients = resolveRecipients(recipients).length;
     const sender = await loadSender(parsed, terminal);
+    const signing = sender === undefined ? {} : { signWith: sender.key, senderCard: sender.card };
+    const options = { ...(chunkSize === undefined ? {} : { chunkSize }), ...signing, armor };
     try {
+      const files = filePaths(parsed);
+      if (files !== undefined) {
+        await runFileJob(parsed, terminal, files.input, (job) => encryptFile(files.input, files.output, recipients, { ...options, ...job }));
+        return;
+      }
       const target = flagValue(parsed, 'output');
       const { stages, output } = await openTransfer(parsed, terminal, (input) => {
         if (target === undefined || !isHttpUrl(target) || input.size === undefined) return { binary: !armor };
         const binaryLength = ciphertextSize(input.size, { recipients: uniqueRecipients, chunkSize, signed: sender !== undefined });
         return { binary: !armor, contentLength: armor ? armoredSize(binaryLength) : binaryLength };
       });
-      const signing = sender === undefined ? {} : { signWith: sender.key, senderCard: sender.card };
-      stages.push(encryptFor(recipients, { ...(chunkSize === undefined ? {} : { chunkSize }), ...signing }));
-      if (armor) stages.push(armorEncode());
+      stages.push(encryptFor(recipients, options));
       await streamTo(stages, output);
     } finally {
       sender?.key.destroy();

@@ -1,0 +1,187 @@
+/**
+ * The two ends of a file job and how it runs: the input opened and measured,
+ * the atomic output (lib/io/atomic-target.ts), the number of threads, and the
+ * streamed path for inputs and outputs that cannot be read or written at an
+ * offset (pipes, sockets, terminals).
+ */
+import * as fs from 'node:fs';
+import { availableParallelism } from 'node:os';
+import type { Transform } from 'node:stream';
+import { promisify } from 'node:util';
+import { pipeline } from 'node:stream/promises';
+import { assertInteger } from '../bytes.js';
+import type { CryptoBackend } from '../crypto/index.js';
+import { FileError } from '../errors.js';
+import { createAtomicFile } from '../io/atomic-file.js';
+import { type AtomicFileOptions, type AtomicTarget, openAtomicTarget } from '../io/atomic-target.js';
+import { toFileError } from '../io/file-error.js';
+import { BATCH_BYTES } from './batches.js';
+
+/** Below this many payload bytes a file job runs in the calling thread: starting workers would cost more than they save (bench/RESULTS.md). */
+export const PARALLEL_MIN_BYTES = 8 * BATCH_BYTES;
+/** The most worker threads a job starts by default; past a few cores the disk, not the cipher, sets the pace. */
+const MAX_DEFAULT_THREADS = 8;
+/** The most worker threads a caller may ask for. */
+const MAX_THREADS = 64;
+/** Reads of the streamed path: one round trip through libuv's thread pool each, so large. */
+const STREAM_READ_BYTES = 1 << 20;
+
+/** Options every file job takes. */
+export interface FileJobOptions extends AtomicFileOptions {
+  /**
+   * Worker threads that seal or open chunks in parallel; 0 runs everything in
+   * the calling thread. Default: one per core (up to 8) for inputs of 8 MiB
+   * and more, 0 below. A custom backend object always runs in the calling thread.
+   */
+  threads?: number;
+  /** Aborts the job: the output is discarded and the promise rejects with ERR_ABORTED. */
+  signal?: AbortSignal;
+  /** Called now and then, and once at the end, with the input bytes processed and the input's size (undefined for a pipe). */
+  onProgress?: (done: number, total: number | undefined) => void;
+}
+
+/** What a file job did. */
+export interface FileJobResult {
+  /** Bytes read from the input and written to the output. */
+  bytesRead: number;
+  bytesWritten: number;
+  /** Worker threads used: 0 for the calling thread; undefined when the job was streamed (a pipe, or armor). */
+  threads: number | undefined;
+}
+
+/** An opened input file. */
+export interface Source {
+  fd: number;
+  path: string;
+  size: number;
+  /** True for a regular file: it can be read at any offset, and its size is known. */
+  seekable: boolean;
+}
+
+/**
+ * Opens `path` for reading, without blocking the thread: opening a named pipe
+ * waits for its writer.
+ * @throws TypeError for an empty path; FileError ERR_FILE
+ */
+export async function openSource(path: string): Promise<Source> {
+  if (typeof path !== 'string' || path === '') throw new TypeError('input must be a non-empty path');
+  let fd: number;
+  try {
+    fd = await promisify(fs.open)(path, 'r');
+  } catch (error) {
+    throw toFileError(error, 'read', path);
+  }
+  const stat = fs.fstatSync(fd);
+  if (stat.isDirectory()) {
+    fs.closeSync(fd);
+    throw new FileError('ERR_FILE', `cannot read ${path}: is a directory`);
+  }
+  return { fd, path, size: stat.size, seekable: stat.isFile() };
+}
+
+/** Closes an input, ignoring a failure: nothing was written to it. */
+export function closeSource(source: Source): void {
+  try {
+    fs.closeSync(source.fd);
+  } catch {
+    // Closing a read-only descriptor cannot lose data.
+  }
+}
+
+/** True when `target` takes writes at an offset: a temporary file, or a device such as /dev/null (not a terminal). */
+function isPositional(target: AtomicTarget): boolean {
+  if (target.kind === 'file') return true;
+  try {
+    fs.writeSync(target.fd, new Uint8Array(0), 0, 0, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Opens the output for a positional job, or returns undefined when the target
+ * is a pipe or a terminal, which take bytes only in order.
+ * @throws FileError ERR_FILE
+ */
+async function openPositionalTarget(path: string, options: AtomicFileOptions): Promise<AtomicTarget | undefined> {
+  if (typeof path !== 'string' || path === '') throw new TypeError('output must be a non-empty path');
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(path);
+  } catch {
+    stat = undefined;
+  }
+  if (stat !== undefined && (stat.isFIFO() || stat.isSocket())) return undefined;
+  const target = openAtomicTarget(path, options);
+  if (isPositional(target)) return target;
+  await target.close();
+  return undefined;
+}
+
+function abortedError(): FileError {
+  return new FileError('ERR_ABORTED', 'the operation was aborted and its output discarded');
+}
+
+/**
+ * Runs `write` on the output opened for writing at offsets, then commits it;
+ * on failure or abort the output is discarded. The temporary file goes the
+ * moment the signal aborts, synchronously, so a process that exits right
+ * after (a CLI on SIGINT) leaves nothing behind. Resolves to undefined, having
+ * done nothing, when the output takes bytes only in order: stream instead.
+ * @throws whatever `write` throws; FileError ERR_FILE, ERR_ABORTED
+ */
+export async function writePositionally<T>(output: string, options: FileJobOptions, write: (target: AtomicTarget) => Promise<T>): Promise<T | undefined> {
+  const target = await openPositionalTarget(output, options);
+  if (target === undefined) return undefined;
+  const discard = (): void => target.removeSync();
+  options.signal?.addEventListener('abort', discard, { once: true });
+  try {
+    const result = await write(target);
+    if (options.signal?.aborted === true) throw abortedError();
+    await target.commit();
+    return result;
+  } catch (error) {
+    await target.discard();
+    throw error;
+  } finally {
+    options.signal?.removeEventListener('abort', discard);
+  }
+}
+
+/**
+ * Worker threads for a payload of `payloadBytes`: the caller's choice, else
+ * none for a small payload and one per core (at most 8) for a large one.
+ * @throws RangeError for a thread count that is not an integer from 0 to 64
+ */
+export function threadsFor(requested: number | undefined, payloadBytes: number, backend: CryptoBackend): number {
+  if (requested !== undefined) assertInteger(requested, 'threads', 0, MAX_THREADS);
+  // Workers name their backend to load it; an object of the caller's cannot cross a thread boundary.
+  if (backend.name !== 'node' && backend.name !== 'noble') return 0;
+  if (requested !== undefined) return requested;
+  if (payloadBytes < PARALLEL_MIN_BYTES) return 0;
+  return Math.min(availableParallelism(), MAX_DEFAULT_THREADS, Math.ceil(payloadBytes / BATCH_BYTES));
+}
+
+/**
+ * Streams `source` through `transform` into an atomic file at `output`: the
+ * path for inputs or outputs that cannot be read or written at an offset.
+ * Returns the bytes read and written.
+ */
+export async function streamFile(source: Source, transform: Transform, output: string, options: FileJobOptions): Promise<FileJobResult> {
+  let bytesRead = 0;
+  let bytesWritten = 0;
+  const reader = fs.createReadStream(source.path, { fd: source.fd, autoClose: false, highWaterMark: STREAM_READ_BYTES, signal: options.signal });
+  reader.on('data', (chunk: Buffer | string) => {
+    bytesRead += chunk.length;
+    options.onProgress?.(bytesRead, source.seekable ? source.size : undefined);
+  });
+  transform.on('data', (chunk: Buffer) => (bytesWritten += chunk.length));
+  try {
+    await pipeline(reader, transform, createAtomicFile(output, options), { signal: options.signal });
+  } catch (error) {
+    if (options.signal?.aborted === true) throw abortedError();
+    throw error;
+  }
+  return { bytesRead, bytesWritten, threads: undefined };
+}

@@ -1,0 +1,95 @@
+import { expect } from 'chai';
+import { closeSync, existsSync, openSync, truncateSync, writeFileSync } from 'node:fs';
+import { nodeBackend } from '../../lib/crypto/node.js';
+import { CardsealError } from '../../lib/errors.js';
+import { BatchCipher } from '../../lib/file/batch-cipher.js';
+import { BATCH_BYTES } from '../../lib/file/batches.js';
+import { decryptFile } from '../../lib/file/decrypt-file.js';
+import { encryptFile } from '../../lib/file/encrypt-file.js';
+import { generateKeyPair } from '../../lib/keys/keys.js';
+import { C, patternBytes, thrownBy } from '../core/support.js';
+import { scratchFolder } from './support.js';
+
+function codeOf(error: unknown): string | undefined {
+  return error instanceof CardsealError ? error.code : undefined;
+}
+
+describe('file jobs stop cleanly', () => {
+  const files = scratchFolder();
+  const { publicKey, privateKey } = generateKeyPair();
+  const plaintext = patternBytes(12 * BATCH_BYTES, 2);
+
+  for (const threads of [0, 2]) {
+    it(`an abort removes the temporary file at once and rejects with ERR_ABORTED (${threads} threads)`, async () => {
+      // Workers report progress every 100 ms, so their input is a sparse GiB: still running at the first report.
+      writeFileSync(files.path('in'), threads === 0 ? plaintext : '');
+      if (threads > 0) truncateSync(files.path('in'), 1 << 30);
+      const controller = new AbortController();
+      let during: string[] | undefined;
+      const error = await encryptFile(files.path('in'), files.path('out'), [publicKey], {
+        threads,
+        chunkSize: C,
+        signal: controller.signal,
+        onProgress: () => {
+          if (during !== undefined) return;
+          controller.abort();
+          // Synchronously, as a signal handler about to exit would see it.
+          during = files.entries();
+        },
+      }).catch((e: unknown) => e);
+      expect(during).to.deep.equal(['in']);
+      expect(codeOf(error)).to.equal('ERR_ABORTED');
+      expect(files.entries()).to.deep.equal(['in']);
+    });
+  }
+
+  it('an already aborted signal stops before anything is written', async () => {
+    writeFileSync(files.path('in'), plaintext.subarray(0, 1000));
+    const error = await encryptFile(files.path('in'), files.path('out'), [publicKey], { signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    expect(codeOf(error)).to.equal('ERR_ABORTED');
+    expect(files.entries()).to.deep.equal(['in']);
+  });
+
+  it('an input shorter than the size the job started with fails its batch with ERR_FILE', () => {
+    // The job measures the input when it starts; a file cut meanwhile is met as a short read.
+    writeFileSync(files.path('in'), plaintext.subarray(0, BATCH_BYTES + 1000));
+    const input = openSync(files.path('in'), 'r');
+    const output = openSync(files.path('out'), 'w');
+    try {
+      const job = { direction: 'seal', inputFd: input, outputFd: output, payloadKey: new Uint8Array(32), chunkSize: C, plaintextLength: 3 * BATCH_BYTES, chunkCount: (3 * BATCH_BYTES) / C, payloadOffset: 0, hashChunks: false } as const;
+      const cipher = new BatchCipher(job, nodeBackend);
+      expect(cipher.run(0).plaintextBytes).to.equal(BATCH_BYTES);
+      const error = thrownBy(() => cipher.run(1));
+      expect(codeOf(error)).to.equal('ERR_FILE');
+      expect((error as Error).message).to.equal('the input became shorter while it was read');
+    } finally {
+      closeSync(input);
+      closeSync(output);
+    }
+  });
+
+  it('reports progress up to the whole input, once at the end at least', async () => {
+    writeFileSync(files.path('in'), plaintext);
+    for (const job of ['encrypt', 'decrypt'] as const) {
+      const seen: [number, number | undefined][] = [];
+      const onProgress = (done: number, total: number | undefined): void => void seen.push([done, total]);
+      const total = job === 'encrypt' ? plaintext.length : (await encryptFile(files.path('in'), files.path('sealed'), [publicKey])).bytesWritten;
+      if (job === 'encrypt') await encryptFile(files.path('in'), files.path('sealed'), [publicKey], { onProgress });
+      else await decryptFile(files.path('sealed'), files.path('back'), privateKey, { onProgress });
+      expect(seen.at(-1), job).to.deep.equal([total, total]);
+      for (let i = 1; i < seen.length; i++) expect(seen[i]![0], `${job} progress never goes back`).to.be.at.least(seen[i - 1]![0]);
+    }
+  });
+
+  it('refuses a bad thread count as a caller error, and a folder or a missing input with ERR_FILE', async () => {
+    writeFileSync(files.path('in'), plaintext.subarray(0, 10));
+    for (const [threads, type] of [[-1, RangeError], [65, RangeError], [1.5, TypeError]] as const) {
+      const error = await encryptFile(files.path('in'), files.path('out'), [publicKey], { threads }).catch((e: unknown) => e);
+      expect(error, `threads ${threads}`).to.be.instanceOf(type);
+      expect((error as Error).message).to.match(/^threads must be/);
+    }
+    expect(codeOf(await encryptFile(files.path('missing'), files.path('out'), [publicKey]).catch((e: unknown) => e))).to.equal('ERR_FILE');
+    expect(codeOf(await decryptFile(files.path(''), files.path('out'), privateKey).catch((e: unknown) => e))).to.equal('ERR_FILE');
+    expect(existsSync(files.path('out'))).to.equal(false);
+  });
+});

@@ -1,0 +1,17 @@
+/**
+ * Shared support for test/file: a scratch folder per test, and files written
+ * from and read back into memory around encryptFile and decryptFile.
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A fresh scratch folder for each test of the suite that calls it; `path(name)` names a file in it. */
+export function scratchFolder(): { path(name: string): string; entries(): string[] } {
+  let dir = '';
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cardseal-file-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  return { path: (name) => join(dir, name), entries: () => readdirSync(dir).sort() };
+}
