@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha512 } from '@noble/hashes/sha2.js';
+import fc from 'fast-check';
+import { SMALL_ORDER_ENCODINGS, isAcceptablePublicKey } from '../../lib/crypto/ed25519-rules.js';
 import { nobleBackend } from '../../lib/crypto/noble.js';
 import { nodeBackend } from '../../lib/crypto/node.js';
 
@@ -26,6 +28,37 @@ describe('Ed25519 verdicts agree across backends', () => {
   it('the torsion point used below really has order 8', () => {
     expect(TORSION.multiply(4n).is0()).to.equal(false);
     expect(TORSION.multiply(8n).is0()).to.equal(true);
+  });
+
+  it('the listed small-order encodings are exactly those of the eight points of order dividing 8', () => {
+    const torsion = Array.from({ length: 8 }, (_, i) => Buffer.from(TORSION.multiply(BigInt(i + 1)).toBytes()).toString('hex'));
+    expect([...new Set(torsion)].sort()).to.deep.equal([...SMALL_ORDER_ENCODINGS].sort());
+  });
+
+  /** The rule as noble states it: strict decoding, then not of small order. */
+  function nobleAccepts(bytes: Uint8Array): boolean | undefined {
+    try {
+      return !ed25519.Point.fromBytes(bytes, false).isSmallOrder();
+    } catch {
+      return undefined;
+    }
+  }
+
+  it('the key check gives noble’s verdict on every encoding of a curve point, and refuses y ≥ p', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.bigInt({ min: 1n, max: ORDER - 1n }), fc.integer({ min: 0, max: 7 }), (random, scalar, torsion) => {
+        // A random point, with a random small-order part, encoded canonically.
+        const point = ed25519.Point.BASE.multiply(scalar).add(TORSION.multiply(BigInt(torsion + 1)));
+        expect(isAcceptablePublicKey(point.toBytes())).to.equal(nobleAccepts(point.toBytes()));
+        // Random bytes: where noble decodes them, the verdicts agree; where it refuses them for y ≥ p, so does the check.
+        const verdict = nobleAccepts(random);
+        const y = littleEndianToNumber(random) & ((1n << 255n) - 1n);
+        if (verdict !== undefined) expect(isAcceptablePublicKey(random)).to.equal(verdict);
+        else if (y >= 2n ** 255n - 19n) expect(isAcceptablePublicKey(random)).to.equal(false);
+      }),
+      { numRuns: 300 },
+    );
+    for (const hex of SMALL_ORDER_ENCODINGS) expect(isAcceptablePublicKey(Buffer.from(hex, 'hex')), hex).to.equal(false);
   });
 
   it('an honest signature verifies on both, and a flipped bit fails on both', () => {
