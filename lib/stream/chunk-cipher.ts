@@ -9,20 +9,11 @@ import { PayloadError } from '../errors.js';
 import { TAG_LENGTH, chunkNonce } from './frame.js';
 
 /**
- * Seals chunk `index` and returns it as on the wire, ciphertext ‖ tag, in one
- * array: a sink makes one write per array, and a lone 16-byte tag doubled the
- * writes of a file pipeline (bench/RESULTS.md). The join costs less than the write it saves.
+ * Seals chunk `index` and returns its ciphertext and tag, the chunk as on the
+ * wire in two pieces. They are never joined: the join was a copy of every
+ * chunk, and its allocation the largest share of a stream's garbage
+ * (bench/RESULTS.md §1, §3). Writers take both pieces in one writev.
  */
-export function sealChunk(backend: CryptoBackend, key: Uint8Array, index: number, last: boolean, plaintext: Uint8Array): Uint8Array {
-  const [ciphertext, tag] = sealChunkParts(backend, key, index, last, plaintext);
-  // Every byte is overwritten, so skip the zero fill of a fresh array.
-  const sealed = Buffer.allocUnsafe(ciphertext.length + TAG_LENGTH);
-  sealed.set(ciphertext, 0);
-  sealed.set(tag, ciphertext.length);
-  return sealed;
-}
-
-/** Seals chunk `index` and returns its ciphertext and tag, for a writer that writes both in one writev. */
 export function sealChunkParts(backend: CryptoBackend, key: Uint8Array, index: number, last: boolean, plaintext: Uint8Array): [Uint8Array, Uint8Array] {
   return backend.sealParts(key, chunkNonce(index, last), plaintext);
 }

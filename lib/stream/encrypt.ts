@@ -15,7 +15,7 @@ import { Transcript } from '../signing/transcript.js';
 import { ArmorWriter } from '../armor/armor.js';
 import { ByteQueue } from './byte-queue.js';
 import { STREAM_BUFFER_BYTES } from './stream-buffer.js';
-import { sealChunk } from './chunk-cipher.js';
+import { sealChunkParts } from './chunk-cipher.js';
 
 export type { EncryptOptions } from '../encryption.js';
 
@@ -73,14 +73,15 @@ export class EncryptStream extends Transform {
   }
 
   #seal(plaintext: Uint8Array, last: boolean): void {
-    const sealed = sealChunk(this.#backend, this.#encryption.payloadKey, this.#index++, last, plaintext);
-    this.#transcript?.addChunk([sealed]);
-    this.#emit(sealed);
+    const sealed = sealChunkParts(this.#backend, this.#encryption.payloadKey, this.#index++, last, plaintext);
+    this.#transcript?.addChunk(sealed);
+    for (const piece of sealed) this.#emit(piece);
   }
 
   #emit(bytes: Uint8Array): void {
     if (this.#armor === undefined) {
-      this.push(bytes);
+      // The empty file's one chunk has no ciphertext, only its tag.
+      if (bytes.length > 0) this.push(bytes);
       return;
     }
     const text = this.#armor.write(bytes);
