@@ -43,12 +43,33 @@ export function equalConstantTime(a: Uint8Array, b: Uint8Array): boolean {
 
 /** Lexicographic comparison of two byte arrays: negative, zero or positive. */
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const d = a[i]! - b[i]!;
+  return comparePrefixes(a, b, Math.max(a.length, b.length));
+}
+
+/**
+ * {@link compareBytes} of the first `length` bytes of each array (of all of
+ * an array shorter than that), without making views of them.
+ */
+export function comparePrefixes(a: Uint8Array, b: Uint8Array, length: number): number {
+  const order = compareRanges(a, 0, b, 0, Math.min(length, a.length, b.length));
+  return order !== 0 ? order : Math.min(a.length, length) - Math.min(b.length, length);
+}
+
+/**
+ * Lexicographic comparison of `a[aStart, aStart + length)` with
+ * `b[bStart, bStart + length)`, which must lie inside their arrays.
+ */
+export function compareRanges(a: Uint8Array, aStart: number, b: Uint8Array, bStart: number, length: number): number {
+  for (let i = 0; i < length; i++) {
+    const d = a[aStart + i]! - b[bStart + i]!;
     if (d !== 0) return d;
   }
-  return a.length - b.length;
+  return 0;
+}
+
+/** True when two byte arrays hold the same bytes. Not constant time: for public bytes only, such as an encoding. */
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return asBuffer(a).equals(b);
 }
 
 /** True when every byte is zero, computed without an early exit. */

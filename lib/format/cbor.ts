@@ -2,14 +2,16 @@
  * Deterministic CBOR (RFC 8949 §4.2.1) for headers and cards: an encoder on
  * cbor-x that sorts map keys, and a strict checker that accepts only the one
  * canonical encoding of a value, within limits, before cbor-x allocates anything
- * (spec/format.md §3.2).
+ * (spec/format.md §3.2). For the header's own fast path: a reader of heads in
+ * bytes the checker has accepted, and a writer of shortest heads that counts,
+ * writes or compares.
  *
  * The accepted subset: unsigned and negative integers, byte strings, UTF-8 text
  * strings, arrays, maps, and the simple values false and true. Tags, floats,
  * null, undefined and indefinite lengths are refused.
  */
 import { Decoder, Encoder } from 'cbor-x';
-import { compareBytes } from '../bytes.js';
+import { compareBytes, equalBytes } from '../bytes.js';
 
 /** A value in the accepted subset. Maps keep the deterministic key order. */
 export type CborValue = number | bigint | boolean | string | Uint8Array | CborValue[] | Map<CborValue, CborValue>;
@@ -99,12 +101,13 @@ export function decodeChecked(bytes: Uint8Array): CborValue {
   return decoder.decode(bytes) as CborValue;
 }
 
-const MAJOR_UINT = 0;
-const MAJOR_NEGINT = 1;
-const MAJOR_BYTES = 2;
-const MAJOR_TEXT = 3;
-const MAJOR_ARRAY = 4;
-const MAJOR_MAP = 5;
+/** CBOR major types (RFC 8949 §3.1). */
+export const MAJOR_UINT = 0;
+export const MAJOR_NEGINT = 1;
+export const MAJOR_BYTES = 2;
+export const MAJOR_TEXT = 3;
+export const MAJOR_ARRAY = 4;
+export const MAJOR_MAP = 5;
 const MAJOR_TAG = 6;
 const SIMPLE_FALSE = 20;
 const SIMPLE_TRUE = 21;
@@ -207,4 +210,167 @@ export function findCanonicalViolation(bytes: Uint8Array, limits: CborLimits): C
   }
   if (offset !== bytes.length) return encodingViolation('trailing bytes after the item');
   return undefined;
+}
+
+/** A data item's head: its major type and its argument (a value, a length or a count). */
+export interface CborHead {
+  major: number;
+  argument: number;
+}
+
+/**
+ * A reader over bytes that {@link findCanonicalViolation} has accepted. It
+ * trusts what the checker proved (definite, shortest heads; every item inside
+ * the input) and so checks nothing itself: never give it unchecked bytes.
+ */
+export class CheckedCborReader {
+  /** Where the next head starts; after a string's head, where its content starts. */
+  offset: number;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    offset = 0,
+  ) {
+    this.offset = offset;
+  }
+
+  /** Reads one head, leaving the offset after it. */
+  readHead(): CborHead {
+    const initial = this.bytes[this.offset++]!;
+    const info = initial & 0x1f;
+    // Additional information 24..27: a 1-, 2-, 4- or 8-byte argument follows.
+    const width = info < 24 ? 0 : 1 << (info - 24);
+    let argument = width === 0 ? info : 0;
+    for (let i = 0; i < width; i++) argument = argument * 256 + this.bytes[this.offset++]!;
+    return { major: initial >> 5, argument };
+  }
+
+  /** Reads the next head when it is exactly `major` with `argument`; otherwise leaves the offset and returns false. */
+  readHeadIf(major: number, argument: number): boolean {
+    const start = this.offset;
+    const head = this.readHead();
+    if (head.major === major && head.argument === argument) return true;
+    this.offset = start;
+    return false;
+  }
+
+  /** The next `length` bytes as a view, not a copy: the content of a string whose head was just read. */
+  readView(length: number): Uint8Array {
+    return this.bytes.subarray(this.offset, (this.offset += length));
+  }
+}
+
+/** The canonical head of `major` with `argument`, the only one the checker accepts. */
+export function encodeHead(major: number, argument: number): Uint8Array {
+  const out = new Uint8Array(9);
+  const writer = CborWriter.into(out);
+  writer.writeHead(major, argument);
+  return out.subarray(0, writer.length);
+}
+
+/**
+ * Writes deterministic CBOR (shortest heads, RFC 8949 §4.2.1) item by item.
+ * A writer counts the bytes, writes them into a buffer, or compares them with
+ * bytes already there: one function run with each sizes a buffer exactly and
+ * fills it, or checks that some bytes are the encoding of a value without
+ * writing a second copy of them.
+ */
+export class CborWriter {
+  /** Bytes counted, written or compared so far. */
+  length = 0;
+  /** For a comparing writer: whether every byte so far equals the expected one. */
+  matches = true;
+
+  private constructor(
+    private readonly out: Uint8Array | undefined,
+    private readonly expected: Uint8Array | undefined,
+  ) {}
+
+  /** A writer that only counts. */
+  static counting(): CborWriter {
+    return new CborWriter(undefined, undefined);
+  }
+
+  /** A writer into `out`, which must have room for everything written. */
+  static into(out: Uint8Array): CborWriter {
+    return new CborWriter(out, undefined);
+  }
+
+  /** A writer that writes nothing and compares every byte with `expected` at the same offset. */
+  static comparingWith(expected: Uint8Array): CborWriter {
+    return new CborWriter(undefined, expected);
+  }
+
+  private put(byte: number): void {
+    if (this.out !== undefined) this.out[this.length] = byte;
+    else if (this.expected !== undefined && this.expected[this.length] !== byte) this.matches = false;
+    this.length++;
+  }
+
+  /**
+   * Writes a head with the shortest argument.
+   * @throws RangeError for an argument outside 0..2^53−1
+   */
+  writeHead(major: number, argument: number): void {
+    if (!Number.isSafeInteger(argument) || argument < 0) throw new RangeError(`cbor arguments must lie in 0..2^53-1, got ${argument}`);
+    const width = argument < 24 ? 0 : argument < 0x100 ? 1 : argument < 0x10000 ? 2 : argument <= MAX_UINT32 ? 4 : 8;
+    const info = width === 0 ? argument : width === 1 ? 24 : width === 2 ? 25 : width === 4 ? 26 : 27;
+    this.put((major << 5) | info);
+    // Big-endian; dividing a safe integer by a power of two is exact.
+    for (let i = width - 1; i >= 0; i--) this.put(Math.floor(argument / 2 ** (8 * i)) % 256);
+  }
+
+  /**
+   * Writes a safe integer as major type 0 or 1.
+   * @throws RangeError unless `value` is a safe integer
+   */
+  writeInteger(value: number): void {
+    if (!Number.isSafeInteger(value)) throw new RangeError(`cbor integers must be safe integers here, got ${value}`);
+    if (value >= 0) this.writeHead(MAJOR_UINT, value);
+    else this.writeHead(MAJOR_NEGINT, -1 - value);
+  }
+
+  /** Writes a byte string: its head, then its bytes. */
+  writeBytes(bytes: Uint8Array): void {
+    this.writeBytesFrom(bytes, 0, bytes.length);
+  }
+
+  /**
+   * Writes `count` byte strings of `length` bytes each, taken from `source`
+   * every `stride` bytes from `start`: what {@link writeBytesFrom} writes for
+   * each. When comparing with the very bytes the strings lie in, each string
+   * is compared with itself, so only the heads between them are left to compare.
+   */
+  writeBytesRun(source: Uint8Array, start: number, stride: number, count: number, length: number): void {
+    const { expected } = this;
+    const at = this.length;
+    const head = encodeHead(MAJOR_BYTES, length);
+    const inPlace = source === expected && stride === head.length + length && start === at + head.length && at + count * stride <= expected.length;
+    if (!inPlace) {
+      for (let i = 0; i < count; i++) this.writeBytesFrom(source, start + i * stride, length);
+      return;
+    }
+    for (let itemStart = at; itemStart < at + count * stride && this.matches; itemStart += stride) {
+      for (let j = 0; j < head.length; j++) if (expected[itemStart + j] !== head[j]) this.matches = false;
+    }
+    this.length += count * stride;
+  }
+
+  /** Writes the byte string `source[start, start + length)`, which must lie inside `source`, without making a view of it. */
+  writeBytesFrom(source: Uint8Array, start: number, length: number): void {
+    this.writeHead(MAJOR_BYTES, length);
+    const { out, expected } = this;
+    const at = this.length;
+    if (out !== undefined) {
+      out.set(start === 0 && length === source.length ? source : source.subarray(start, start + length), at);
+    } else if (expected !== undefined && this.matches) {
+      // Bytes that are `expected` itself, at this very offset, are the expected bytes by definition:
+      // the fields and entries of a parsed header lie there, so checking them compares nothing.
+      const isExpectedHere =
+        at + length <= expected.length &&
+        (source === expected ? start === at : source.buffer === expected.buffer && source.byteOffset + start === expected.byteOffset + at);
+      this.matches = isExpectedHere || equalBytes(source.subarray(start, start + length), expected.subarray(at, at + length));
+    }
+    this.length += length;
+  }
 }

@@ -10,11 +10,11 @@
  * Entries are sorted by tag, so a recipient computes one X25519 and finds its
  * entry by binary search, whatever the number of recipients.
  */
-import { compareBytes, concatBytes, isAllZero, wipe } from '../bytes.js';
+import { comparePrefixes, concatBytes, isAllZero, wipe } from '../bytes.js';
 import type { CryptoBackend, X25519Agreement } from '../crypto/index.js';
 import { LABELS, hkdfExpand, hkdfExtract } from '../crypto/kdf.js';
 import { HeaderError, KeyError } from '../errors.js';
-import { X25519_TAG_LENGTH, type X25519Stanza } from '../format/header.js';
+import { X25519_TAG_LENGTH, type X25519Stanza, entryTableOf } from '../format/header.js';
 
 /** The file key length: a ChaCha20 key's worth (spec §4). */
 export const FILE_KEY_LENGTH = 32;
@@ -47,7 +47,7 @@ export function wrapForX25519(backend: CryptoBackend, fileKey: Uint8Array, ephem
     wipe(shared, wrapKey);
     return entry;
   });
-  entries.sort((a, b) => compareBytes(a.subarray(0, X25519_TAG_LENGTH), b.subarray(0, X25519_TAG_LENGTH)));
+  entries.sort((a, b) => comparePrefixes(a, b, X25519_TAG_LENGTH));
   return { ephemeral: ephemeral.publicKey, entries };
 }
 
@@ -59,17 +59,30 @@ function isCanonicalU(u: Uint8Array): boolean {
   return false;
 }
 
-function findEntry(entries: Uint8Array[], tag: Uint8Array): Uint8Array | undefined {
+/** The index at which `compareAt` gives 0, found by binary search over `count` sorted items; −1 when there is none. */
+function binarySearch(count: number, compareAt: (index: number) => number): number {
   let low = 0;
-  let high = entries.length - 1;
+  let high = count - 1;
   while (low <= high) {
     const middle = (low + high) >>> 1;
-    const order = compareBytes(entries[middle]!.subarray(0, X25519_TAG_LENGTH), tag);
-    if (order === 0) return entries[middle];
+    const order = compareAt(middle);
+    if (order === 0) return middle;
     if (order < 0) low = middle + 1;
     else high = middle - 1;
   }
-  return undefined;
+  return -1;
+}
+
+function findEntry(stanza: X25519Stanza, tag: Uint8Array): Uint8Array | undefined {
+  // A parsed stanza is searched where its entries lie: finding one makes one view, not one per entry.
+  const table = entryTableOf(stanza);
+  if (table !== undefined) {
+    const index = binarySearch(table.count, (i) => table.compareTag(i, tag));
+    return index < 0 ? undefined : table.entry(index);
+  }
+  const { entries } = stanza;
+  const index = binarySearch(entries.length, (i) => comparePrefixes(entries[i]!, tag, X25519_TAG_LENGTH));
+  return index < 0 ? undefined : entries[index];
 }
 
 /**
@@ -83,7 +96,7 @@ export function unwrapX25519(backend: CryptoBackend, stanza: X25519Stanza, own: 
   if (isAllZero(shared)) throw new HeaderError('ERR_HEADER_LOW_ORDER', 'ephemeral share is a low-order X25519 point');
   const { tag, wrapKey } = deriveEntryKeys(backend, shared, stanza.ephemeral, own.publicKey);
   wipe(shared);
-  const entry = findEntry(stanza.entries, tag);
+  const entry = findEntry(stanza, tag);
   const fileKey = entry === undefined ? undefined : backend.open(wrapKey, ZERO_NONCE, entry.subarray(X25519_TAG_LENGTH));
   wipe(wrapKey);
   if (fileKey !== undefined && fileKey.length !== FILE_KEY_LENGTH) return undefined;
