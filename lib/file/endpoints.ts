@@ -15,6 +15,7 @@ import { FileError } from '../errors.js';
 import { createAtomicFile } from '../io/atomic-file.js';
 import { type AtomicFileOptions, type AtomicTarget, openAtomicTarget } from '../io/atomic-target.js';
 import { toFileError } from '../io/file-error.js';
+import { startWriteBehind } from '../io/write-behind.js';
 import { BATCH_BYTES } from './batches.js';
 
 /** Below this many payload bytes a file job runs in the calling thread: starting workers would cost more than they save (bench/RESULTS.md). */
@@ -136,8 +137,10 @@ export async function writePositionally<T>(output: string, options: FileJobOptio
   if (target === undefined) return undefined;
   const discard = (): void => target.removeSync();
   options.signal?.addEventListener('abort', discard, { once: true });
+  // A device needs no sync; a file is synced while it is written, so the commit's fsync is short.
+  const writeBehind = target.kind === 'file' ? startWriteBehind(target.fd) : undefined;
   try {
-    const result = await write(target);
+    const result = await write(target).finally(() => writeBehind?.stop());
     if (options.signal?.aborted === true) throw abortedError();
     await target.commit();
     return result;
