@@ -154,6 +154,7 @@ export async function renderCharts(results: BenchResults): Promise<RenderedChart
     ...recipientChart(results),
     ...memoryChart(results),
     ...comparisonCharts('peers', 'Peers', results.peers),
+    ...comparisonCharts('devnull-cli', 'End to end, to /dev/null', results.cli?.devNull),
     ...comparisonCharts('cli', 'End to end, file to file', results.cli),
   ];
   const rendered: RenderedChart[] = [];

@@ -52,7 +52,7 @@ function renderMachine(results: BenchResults): string {
 
 function renderTargets(results: BenchResults): string {
   const verdicts = evaluateTargets(results);
-  const mark = { met: '✅ met', missed: '❌ missed', 'not measured': '⏸ not measured' } as const;
+  const mark = { met: '✅ met', missed: '❌ missed', 'not measured': '⏸ not measured', info: 'ℹ️ reference' } as const;
   return formatTable(['target', 'measured', 'status', 'detail'], verdicts.map((v) => [v.target, v.measured, mark[v.status], v.detail || '—']));
 }
 
@@ -162,7 +162,7 @@ function renderComparison(comparison: ComparisonResults, charts: ChartFile[], pr
 
 function renderPeers(peers: ComparisonResults, charts: ChartFile[]): string {
   return [
-    `Every peer encrypts a ${formatBytes(peers.inputBytes)} random file to 1 and to 10 recipients and decrypts it as the last recipient, writing to /dev/null. Library peers run in a fresh Node process each (so the peak RSS is theirs alone), use \`fs.createReadStream\` and \`fs.createWriteStream\` with Node's defaults (64 KiB reads, 16 KiB of write buffering) as a caller would, and time the operation itself: process start-up and library import come first. The age CLI is timed from spawn to exit. Every peer round-trips a small file, compared byte by byte, before it is timed; decrypt byte counts are checked on every library run. Runs are interleaved peer by peer, and each ratio (cardseal throughput over the peer's, above 1 means cardseal is faster) is taken within a round.`,
+    `Every peer encrypts a ${formatBytes(peers.inputBytes)} random file to 1 and to 10 recipients and decrypts it as the last recipient, writing to /dev/null. Library peers run in a fresh Node process each (so the peak RSS is theirs alone) and time the operation itself: process start-up and library import come first. cardseal is measured three ways: its file API (\`encryptFile\`, \`decryptFile\`: positional reads and writes, one worker thread per core), the same on one thread, and its stream API between \`fs.createReadStream\` and \`fs.createWriteStream\` with Node's defaults (64 KiB reads, 16 KiB of write buffering), the way every other library peer is driven. The age CLI is timed from spawn to exit. Every peer round-trips a small file, compared byte by byte, before it is timed; decrypt byte counts are checked on every library run. Runs are interleaved peer by peer, and each ratio (the cardseal file API's throughput over the peer's, above 1 means cardseal is faster) is taken within a round.`,
     renderComparison(peers, charts, 'peers-', 'cardseal'),
   ].join('\n\n');
 }
@@ -172,9 +172,18 @@ function renderCli(cli: CliResults, charts: ChartFile[]): string {
     cli.startup === undefined
       ? ''
       : `Start-up alone (\`cardseal encrypt --help\`: Node, the argument parser and the encrypt command's modules) takes **${formatSummary(cli.startup)} ms** per invocation.`;
+  const devNull =
+    cli.devNull === undefined
+      ? ''
+      : [
+          `### To /dev/null\n\nThe programs alone: no file system and no fsync on either side. cardseal writes /dev/null at offsets, as it writes a file, so its file engine runs on every core.`,
+          renderComparison(cli.devNull, charts, 'devnull-cli-', 'cardseal CLI'),
+        ].join('\n\n');
   return [
-    `The \`cardseal\` CLI and \`age\` each encrypt a ${formatBytes(cli.inputBytes)} file to 10 recipients and decrypt it, file to file, timed from spawn to exit (Node start-up included for cardseal). Outputs go to real files in the scratch directory and are deleted between runs.`,
+    `The \`cardseal\` CLI and \`age\` each encrypt a ${formatBytes(cli.inputBytes)} file to 10 recipients and decrypt it, timed from spawn to exit (Node start-up included for cardseal). IN and OUT are both paths, so the cardseal CLI runs its file engine (\`encryptFile\`, \`decryptFile\`).`,
     startup,
+    devNull,
+    `### File to file\n\nOutputs go to real files in the scratch directory and are deleted between runs. cardseal fsyncs its output before renaming it into place; age does not, so age followed by \`sync OUT\` is the like-for-like figure.`,
     renderComparison(cli, charts, 'cli-', 'cardseal CLI'),
   ]
     .filter((part) => part.length > 0)

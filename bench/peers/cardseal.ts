@@ -1,5 +1,6 @@
 /**
- * cardseal itself, in-process, through the public API with its defaults.
+ * cardseal itself, in-process, through the public API with its defaults: the
+ * file API, the same on one thread, and the stream API.
  * Keys: recipients.txt (one public key per line) and identity.key (the last
  * recipient's private key), the same files the CLI measurement uses.
  */
@@ -17,15 +18,23 @@ export function parseRecipientLines(text: string): string[] {
   return text.split('\n').filter((line) => line.length > 0);
 }
 
-/** Write buffering of the tuned variant: enough for a write to carry many chunks. */
-const LARGE_WRITE_BUFFER = 1024 * 1024;
+/** How a cardseal peer moves the file: the file API (`encryptFile`, on `threads` workers or its default), or the stream API. */
+type Mode = { api: 'file'; threads?: number } | { api: 'stream' };
 
-function createCardsealPeer(writeBuffer: number | undefined): LibraryPeer {
+const SUITE = 'X25519 shared-ephemeral, HKDF-SHA-256, ChaCha20-Poly1305 in 64 KiB chunks, node:crypto backend';
+
+function identify(mode: Mode): { id: string; label: string; suite: string } {
+  if (mode.api === 'stream') {
+    return { id: 'cardseal-stream', label: 'cardseal (stream API)', suite: `${SUITE}; encryptFor/decryptWith between fs streams with Node's defaults` };
+  }
+  if (mode.threads === undefined) return { id: 'cardseal', label: 'cardseal (file API)', suite: `${SUITE}; encryptFile/decryptFile, one worker thread per core` };
+  return { id: `cardseal-${mode.threads}t`, label: `cardseal (file API, ${mode.threads} thread)`, suite: `${SUITE}; encryptFile/decryptFile on ${mode.threads} worker thread` };
+}
+
+function createCardsealPeer(mode: Mode): LibraryPeer {
   return {
     kind: 'library',
-    id: writeBuffer === undefined ? 'cardseal' : 'cardseal-buffered',
-    label: writeBuffer === undefined ? 'cardseal (API)' : `cardseal (API, ${writeBuffer / 1024 / 1024} MiB write buffer)`,
-    suite: `X25519 shared-ephemeral, HKDF-SHA-256, ChaCha20-Poly1305 in 64 KiB chunks, node:crypto backend${writeBuffer === undefined ? '' : `; the output file stream has highWaterMark ${writeBuffer}`}`,
+    ...identify(mode),
     async findMissing() {
       // Loading the library here keeps its import out of the timed run.
       await import('../../lib/index.js');
@@ -39,18 +48,23 @@ function createCardsealPeer(writeBuffer: number | undefined): LibraryPeer {
       await writeFile(join(dir, IDENTITY_FILE), `${pairs[count - 1]!.privateKey.export()}\n`);
     },
     async run(operation, dir, input, output) {
-      const { decryptWith, encryptFor, parsePrivateKey } = await import('../../lib/index.js');
+      const { decryptFile, decryptWith, encryptFile, encryptFor, parsePrivateKey } = await import('../../lib/index.js');
+      const threads = mode.api === 'file' && mode.threads !== undefined ? { threads: mode.threads } : {};
       if (operation === 'encrypt') {
         const recipients = parseRecipientLines(await readFile(join(dir, RECIPIENTS_FILE), 'utf8'));
-        return pipeToFile(openInput(input), [encryptFor(recipients)], output, writeBuffer);
+        if (mode.api === 'file') return (await encryptFile(input, output, recipients, threads)).bytesWritten;
+        return pipeToFile(openInput(input), [encryptFor(recipients)], output);
       }
       const privateKey = parsePrivateKey((await readFile(join(dir, IDENTITY_FILE), 'utf8')).trim());
-      return pipeToFile(openInput(input), [decryptWith(privateKey)], output, writeBuffer);
+      if (mode.api === 'file') return (await decryptFile(input, output, privateKey, threads)).bytesWritten;
+      return pipeToFile(openInput(input), [decryptWith(privateKey)], output);
     },
   };
 }
 
-/** The cardseal library peer, with Node's default file streams like every peer. */
-export const cardsealPeer = createCardsealPeer(undefined);
-/** The same with a 1 MiB write buffer on the output file: what the caller's sink costs. */
-export const cardsealBufferedPeer = createCardsealPeer(LARGE_WRITE_BUFFER);
+/** The cardseal file API with its defaults: the reference of every ratio. */
+export const cardsealPeer = createCardsealPeer({ api: 'file' });
+/** The file API on one worker thread: what one core does. */
+export const cardsealOneThreadPeer = createCardsealPeer({ api: 'file', threads: 1 });
+/** The stream API between file streams with Node's defaults, as a caller writes a pipeline. */
+export const cardsealStreamPeer = createCardsealPeer({ api: 'stream' });

@@ -4,14 +4,17 @@
  */
 import { agePeer } from './age.js';
 import { awsPeer } from './aws.js';
-import { cardsealBufferedPeer, cardsealPeer } from './cardseal.js';
+import { cardsealOneThreadPeer, cardsealPeer, cardsealStreamPeer } from './cardseal.js';
 import { openpgpAeadPeer, openpgpDefaultPeer } from './openpgp.js';
 import type { Peer } from './peer.js';
 
 export type { CommandPeer, LibraryPeer, Operation, Peer } from './peer.js';
 
-/** Every peer, cardseal first; its buffered variant shows what the caller's write buffering is worth. */
-export const PEERS: readonly Peer[] = [cardsealPeer, cardsealBufferedPeer, agePeer, openpgpAeadPeer, openpgpDefaultPeer, awsPeer];
+/**
+ * Every peer, cardseal's file API first; on one thread it shows what one core
+ * does, and the stream API what a pipeline between Node's file streams does.
+ */
+export const PEERS: readonly Peer[] = [cardsealPeer, cardsealOneThreadPeer, cardsealStreamPeer, agePeer, openpgpAeadPeer, openpgpDefaultPeer, awsPeer];
 
 /**
  * The peer with `id`.

@@ -1,7 +1,8 @@
 /**
- * Measurement 5: the cardseal CLI against age, file to file, 10 recipients,
- * and against age followed by `sync OUT`, which writes as durably as the
- * cardseal CLI's fsynced output.
+ * Measurement 5: the cardseal CLI against age, 10 recipients: once writing to
+ * /dev/null, which compares the programs alone, and once file to file, also
+ * against age followed by `sync OUT`, which writes as durably as the cardseal
+ * CLI's fsynced output.
  * Also times the CLI's start-up alone (`cardseal encrypt --help`: Node, the
  * argument parser and the encrypt command's modules), the fixed cost every
  * invocation pays before its first byte.
@@ -13,8 +14,10 @@ import { type Summary, summarize } from '../stats.js';
 import type { Workspace } from '../workspace.js';
 import { type ComparisonResults, comparePeers } from './compare.js';
 
-/** The comparison, plus the CLI start-up time in ms when the CLI could run. */
+/** The file-to-file comparison, the one to /dev/null, and the CLI start-up time in ms when the CLI could run. */
 export interface CliResults extends ComparisonResults {
+  /** The same programs writing to /dev/null: no file system, no fsync. */
+  devNull: ComparisonResults | undefined;
   startup: Summary | undefined;
 }
 
@@ -38,7 +41,8 @@ async function measureStartup(runs: number): Promise<Summary | undefined> {
  * @throws Error only for failures of the workspace itself
  */
 export async function measureCli(plan: CliPlan, workspace: Workspace, log: (message: string) => void): Promise<CliResults> {
+  const devNull = await comparePeers({ name: 'cli-null', peers: [cardsealCliPeer, agePeer], recipientCounts: [10], runs: plan.runs, sink: 'null' }, workspace, log);
   const comparison = await comparePeers({ name: 'cli', peers: [cardsealCliPeer, agePeer, ageSyncPeer], recipientCounts: [10], runs: plan.runs, sink: 'file' }, workspace, log);
   const measured = comparison.rows.some((row) => row.peerId === cardsealCliPeer.id);
-  return { ...comparison, startup: measured ? await measureStartup(plan.runs) : undefined };
+  return { ...comparison, devNull, startup: measured ? await measureStartup(plan.runs) : undefined };
 }

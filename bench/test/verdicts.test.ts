@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { recommendChunkSize } from '../recommend.js';
 import type { BenchResults } from '../results.js';
+import type { ComparisonResults, ComparisonRow } from '../sections/compare.js';
 import type { DirectoryResults } from '../sections/directory.js';
 import type { StreamFigures, ThroughputResults } from '../sections/throughput.js';
 import type { Summary } from '../stats.js';
@@ -73,9 +74,27 @@ describe('targets', () => {
     expect(missed.detail).to.match(/^First: publish answered 500;/);
   });
 
+  it('compares the file API with age as a target, and the other ways of using the library for reference only', () => {
+    const row = (peerId: string, label: string, rate: number): ComparisonRow => ({
+      peerId, label, recipients: 1, encrypt: one(rate), decrypt: one(rate), encryptRss: undefined, decryptRss: undefined, encryptRatio: one(1000 / rate), decryptRatio: one(1000 / rate),
+    });
+    const peers: ComparisonResults = {
+      inputBytes: 1, sink: 'null', skipped: [], peers: [],
+      rows: [row('cardseal', 'cardseal (file API)', 1000), row('cardseal-stream', 'cardseal (stream API)', 400), row('age', 'age (CLI)', 800)],
+    };
+    const verdicts = evaluateTargets(resultsWith({ peers }));
+    const target = verdicts.find((v) => v.target.startsWith('API (encryptFile, decryptFile) encrypt'))!;
+    expect([target.status, target.measured]).to.deep.equal(['met', '1.25×']);
+    const reference = verdicts.filter((v) => v.status === 'info');
+    expect(reference.map((v) => [v.target, v.measured])).to.deep.equal([
+      ['cardseal (stream API) encrypt against age (1 recipient), for reference', '0.50×'],
+      ['cardseal (stream API) decrypt against age (1 recipient), for reference', '0.50×'],
+    ]);
+  });
+
   it('reports every target as not measured, with the reason, when nothing ran', () => {
     const verdicts = evaluateTargets(resultsWith({}));
-    expect(verdicts).to.have.length(13);
+    expect(verdicts).to.have.length(15);
     for (const verdict of verdicts) {
       expect(verdict.status).to.equal('not measured');
       expect(verdict.detail).to.match(/did not run/);
