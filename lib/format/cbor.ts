@@ -10,7 +10,8 @@
  * strings, arrays, maps, and the simple values false and true. Tags, floats,
  * null, undefined and indefinite lengths are refused.
  */
-import { Decoder, Encoder } from 'cbor-x';
+import { createRequire } from 'node:module';
+import type { Decoder, Encoder } from 'cbor-x';
 import { compareBytes, equalBytes } from '../bytes.js';
 
 /** A value in the accepted subset. Maps keep the deterministic key order. */
@@ -38,22 +39,30 @@ function encodingViolation(message: string): CborViolation {
   return { kind: 'encoding', message };
 }
 
-const encoder = new Encoder({
-  useRecords: false,
-  mapsAsObjects: false,
-  tagUint8Array: false,
-  variableMapSize: true,
-  pack: false,
-  structuredClone: false,
-});
-// Byte strings are decoded as copies, not views: a parsed header or card must not
-// keep the caller's whole input buffer alive, nor change when the caller reuses it.
-const decoder = new Decoder({ useRecords: false, mapsAsObjects: false, copyBuffers: true });
+let codec: { encoder: Encoder; decoder: Decoder } | undefined;
+
+/**
+ * cbor-x's encoder and decoder, made on first use: a version 1 header is read
+ * and written without them (lib/format/header.ts), so a process that only
+ * encrypts and decrypts never loads cbor-x (about 5 MiB and 20 ms).
+ */
+function cborX(): { encoder: Encoder; decoder: Decoder } {
+  if (codec === undefined) {
+    const { Encoder: CborEncoder, Decoder: CborDecoder } = createRequire(import.meta.url)('cbor-x') as typeof import('cbor-x');
+    codec = {
+      encoder: new CborEncoder({ useRecords: false, mapsAsObjects: false, tagUint8Array: false, variableMapSize: true, pack: false, structuredClone: false }),
+      // Byte strings are decoded as copies, not views: a parsed header or card must not
+      // keep the caller's whole input buffer alive, nor change when the caller reuses it.
+      decoder: new CborDecoder({ useRecords: false, mapsAsObjects: false, copyBuffers: true }),
+    };
+  }
+  return codec;
+}
 
 function sortedMap(map: Map<CborValue, CborValue>): Map<CborValue, CborValue> {
   const entries = [...map.entries()].map(([k, v]) => {
     const key = canonicalize(k);
-    return { encodedKey: encoder.encode(key), key, value: canonicalize(v) };
+    return { encodedKey: cborX().encoder.encode(key), key, value: canonicalize(v) };
   });
   entries.sort((a, b) => compareBytes(a.encodedKey, b.encodedKey));
   for (let i = 1; i < entries.length; i++) {
@@ -92,13 +101,13 @@ function canonicalize(value: CborValue): CborValue {
  * @throws RangeError for an integer outside −2^53..2^53−1 or two map keys with one encoding
  */
 export function encodeCanonical(value: CborValue): Uint8Array {
-  const bytes = encoder.encode(canonicalize(value));
+  const bytes = cborX().encoder.encode(canonicalize(value));
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
 /** Decodes bytes that {@link findCanonicalViolation} has accepted. Byte strings come back as copies. */
 export function decodeChecked(bytes: Uint8Array): CborValue {
-  return decoder.decode(bytes) as CborValue;
+  return cborX().decoder.decode(bytes) as CborValue;
 }
 
 /** CBOR major types (RFC 8949 §3.1). */
