@@ -4,7 +4,9 @@
  * Rule: the smallest chunk size whose encrypt and decrypt throughput (node
  * backend, medians) are both within TOLERANCE of the best chunk size's. Beyond
  * that point a larger chunk buys little speed and costs memory per stream,
- * time to the first released plaintext byte, and seek granularity.
+ * time to the first released plaintext byte, and seek granularity. When no
+ * size is within TOLERANCE both ways (encrypt and decrypt peak at different
+ * sizes), the one whose worse direction comes closest to its best.
  */
 import type { ThroughputResults } from './sections/throughput.js';
 import { DEFAULT_CHUNK_SIZE } from './sections/throughput.js';
@@ -29,6 +31,8 @@ export interface ChunkStanding {
 /** The recommendation and the figures behind it. */
 export interface ChunkRecommendation {
   recommended: number;
+  /** True when no size was within tolerance both ways, and the best compromise was taken. */
+  compromise: boolean;
   defaultSize: number;
   standings: ChunkStanding[];
 }
@@ -55,6 +59,8 @@ export function recommendChunkSize(throughput: ThroughputResults): ChunkRecommen
       qualifies: encryptShare >= 1 - TOLERANCE && decryptShare >= 1 - TOLERANCE,
     };
   });
-  const recommended = standings.filter((s) => s.qualifies).sort((a, b) => a.chunkSize - b.chunkSize)[0]!.chunkSize;
-  return { recommended, defaultSize: DEFAULT_CHUNK_SIZE, standings };
+  const qualifying = standings.filter((s) => s.qualifies).sort((a, b) => a.chunkSize - b.chunkSize);
+  const worse = (s: ChunkStanding): number => Math.min(s.encryptShare, s.decryptShare);
+  const recommended = (qualifying[0] ?? [...standings].sort((a, b) => worse(b) - worse(a) || a.chunkSize - b.chunkSize)[0]!).chunkSize;
+  return { recommended, compromise: qualifying.length === 0, defaultSize: DEFAULT_CHUNK_SIZE, standings };
 }

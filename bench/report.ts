@@ -91,14 +91,17 @@ function renderRecommendation(recommendation: ChunkRecommendation): string {
   const chosen = formatBytes(recommendation.recommended);
   const defaultSize = formatBytes(recommendation.defaultSize);
   const standing = recommendation.standings.find((s) => s.chunkSize === recommendation.defaultSize);
-  const verdict =
-    recommendation.recommended === recommendation.defaultSize
+  const best = (direction: 'encryptShare' | 'decryptShare'): string => formatBytes(recommendation.standings.find((s) => s[direction] === 1)?.chunkSize ?? 0);
+  const compromise = `No chunk size is within ${formatNumber(TOLERANCE * 100)}% of the best both ways: encrypt is fastest at ${best('encryptShare')}, decrypt at ${best('decryptShare')}.`;
+  const verdict = recommendation.compromise
+    ? `${compromise} **The rule picks ${chosen}${recommendation.recommended === recommendation.defaultSize ? ', the default,' : ''}** as the best compromise: the slower of its two directions comes closest to that direction's best.${recommendation.recommended === recommendation.defaultSize ? '' : ` The default is ${defaultSize}; judge over several full runs before changing it.`}`
+    : recommendation.recommended === recommendation.defaultSize
       ? `**The figures support the default of ${defaultSize}**: it is the smallest chunk size within ${formatNumber(TOLERANCE * 100)}% of the best for both directions.`
       : recommendation.recommended < recommendation.defaultSize
         ? `**The rule picks ${chosen}, below the default of ${defaultSize}**: ${chosen} is already within ${formatNumber(TOLERANCE * 100)}% of the best, so the default buys little speed for its memory and seek granularity. On a busy machine the boundary moves; judge over several full runs before changing the format default.`
         : `**The rule picks ${chosen}, above the default of ${defaultSize}**: at the default, encrypt reaches ${formatNumber((standing?.encryptShare ?? 0) * 100)}% and decrypt ${formatNumber((standing?.decryptShare ?? 0) * 100)}% of the best chunk size. Either make the fixed cost per chunk smaller or raise the default; on a busy machine, judge over several full runs first.`;
   return [
-    `Rule: the smallest chunk size whose encrypt and decrypt medians (node backend) are both within ${formatNumber(TOLERANCE * 100)}% of the best chunk size's. Past that point a larger chunk buys little speed and costs memory per stream (one chunk buffered on each side), time to the first authenticated plaintext byte, and coarser seeking.`,
+    `Rule: the smallest chunk size whose encrypt and decrypt medians (node backend) are both within ${formatNumber(TOLERANCE * 100)}% of the best chunk size's, or when there is none, the size whose slower direction comes closest to its best. Past that point a larger chunk buys little speed and costs memory per stream (one chunk buffered on each side), time to the first authenticated plaintext byte, and coarser seeking.`,
     formatTable(['chunk', 'encrypt MB/s (% of best)', 'decrypt MB/s (% of best)', 'tag overhead', 'buffered per stream (about)', 'within tolerance'], rows),
     verdict,
   ].join('\n\n');

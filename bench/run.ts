@@ -13,7 +13,7 @@
  * that fails is reported in RESULTS.md and makes the exit status non-zero;
  * the others still run.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeCharts } from './charts.js';
@@ -144,6 +144,7 @@ async function runBench(options: RunOptions): Promise<BenchResults> {
 const options = parseOptions(process.argv.slice(2));
 const resultsFile = `${options.outDir}results.json`;
 const results = options.reportOnly ? (JSON.parse(await readFile(resultsFile, 'utf8')) as BenchResults) : await runBench(options);
+await mkdir(options.outDir, { recursive: true });
 if (!options.reportOnly) await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
 await writeOutputs(results, options.outDir);
 log(`finished in ${((performance.now() - started) / 1000).toFixed(0)} s`);

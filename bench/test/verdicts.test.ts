@@ -39,6 +39,13 @@ describe('chunk size recommendation', () => {
     expect(recommendation.standings.map((s) => s.qualifies)).to.deep.equal([false, false, true, true]);
   });
 
+  it('when encrypt and decrypt peak at different sizes and none is within 10% both ways, picks the best compromise', () => {
+    const recommendation = recommendChunkSize(throughputOf([stream(16 * KiB, 500, 500), stream(64 * KiB, 1400, 1300), stream(1024 * KiB, 800, 1700)]));
+    expect(recommendation.standings.some((s) => s.qualifies)).to.equal(false);
+    // 64 KiB: encrypt at 100%, decrypt at 76%; 1 MiB: decrypt at 100%, encrypt at 57%.
+    expect(recommendation.recommended).to.equal(64 * KiB);
+  });
+
   it('ignores the noble backend, whose figures are another scale', () => {
     const noble: StreamFigures = { ...stream(4 * KiB, 5000, 5000), backend: 'noble' };
     expect(recommendChunkSize(throughputOf([noble, stream(64 * KiB, 100, 100)])).recommended).to.equal(64 * KiB);
