@@ -40,10 +40,11 @@ export interface CryptoBackend {
   /** ChaCha20-Poly1305 open of ciphertext ‖ tag; undefined when the tag does not verify. */
   open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array): Uint8Array | undefined;
   /**
-   * Payload fast path: seal `plaintext` and return the ciphertext and the tag as
-   * separate arrays, so a stream can push both without concatenating.
+   * Payload fast path for a plaintext given in pieces: seals the pieces in order
+   * without joining them first, and returns the ciphertext in pieces followed by
+   * the 16-byte tag, so a writer can pass them on without concatenating.
    */
-  sealParts(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array): [ciphertext: Uint8Array, tag: Uint8Array];
+  sealSegments(key: Uint8Array, nonce: Uint8Array, segments: readonly Uint8Array[]): { ciphertext: Uint8Array[]; tag: Uint8Array };
   /** Payload fast path: open a ciphertext and tag given separately; undefined when the tag fails. */
   openParts(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array): Uint8Array | undefined;
   /**

@@ -55,10 +55,11 @@ export const nobleBackend: CryptoBackend = {
   ed25519Verify: (publicKey, message, signature) => verifyCofactored(publicKey, message, signature),
   seal: (key, nonce, plaintext, aad) => chacha20poly1305(key, nonce, aad).encrypt(plaintext),
   open,
-  sealParts(key, nonce, plaintext) {
-    const sealed = chacha20poly1305(key, nonce).encrypt(plaintext);
+  sealSegments(key, nonce, segments) {
+    // noble seals one contiguous buffer: join the pieces.
+    const sealed = chacha20poly1305(key, nonce).encrypt(concatBytes(...segments));
     const split = sealed.length - TAG_LENGTH;
-    return [sealed.subarray(0, split), sealed.subarray(split)];
+    return { ciphertext: split === 0 ? [] : [sealed.subarray(0, split)], tag: sealed.subarray(split) };
   },
   openSegments(key, nonce, segments, tag) {
     // noble opens one contiguous buffer: join the pieces, tag last.

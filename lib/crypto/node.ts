@@ -39,12 +39,19 @@ function x25519PublicKeyObject(raw: Uint8Array): crypto.KeyObject {
   return crypto.createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: asBuffer(raw).toString('base64url') }, format: 'jwk' });
 }
 
-function sealParts(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): [Uint8Array, Uint8Array] {
+/**
+ * Seals a plaintext given in pieces, feeding each to the cipher in turn so no
+ * piece is joined to another; the ciphertext comes back in pieces too.
+ */
+function sealSegments(key: Uint8Array, nonce: Uint8Array, segments: readonly Uint8Array[], aad?: Uint8Array): { ciphertext: Uint8Array[]; tag: Uint8Array } {
   const cipher = crypto.createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_LENGTH });
-  if (aad !== undefined && aad.length > 0) cipher.setAAD(aad, { plaintextLength: plaintext.length });
-  const ciphertext = plaintext.length === 0 ? EMPTY : bytesOf(cipher.update(plaintext));
+  if (aad !== undefined && aad.length > 0) {
+    cipher.setAAD(aad, { plaintextLength: segments.reduce((sum, segment) => sum + segment.length, 0) });
+  }
+  const ciphertext: Uint8Array[] = [];
+  for (const segment of segments) if (segment.length > 0) ciphertext.push(bytesOf(cipher.update(segment)));
   cipher.final();
-  return [ciphertext, bytesOf(cipher.getAuthTag())];
+  return { ciphertext, tag: bytesOf(cipher.getAuthTag()) };
 }
 
 /**
@@ -120,10 +127,10 @@ export const nodeBackend: CryptoBackend = {
     return valid || verifyCofactored(publicKey, message, signature);
   },
   seal(key, nonce, plaintext, aad) {
-    const [ciphertext, tag] = sealParts(key, nonce, plaintext, aad);
-    const out = new Uint8Array(ciphertext.length + TAG_LENGTH);
-    out.set(ciphertext, 0);
-    out.set(tag, ciphertext.length);
+    const { ciphertext, tag } = sealSegments(key, nonce, [plaintext], aad);
+    const out = new Uint8Array(plaintext.length + TAG_LENGTH);
+    if (ciphertext[0] !== undefined) out.set(ciphertext[0], 0);
+    out.set(tag, plaintext.length);
     return out;
   },
   open(key, nonce, sealed, aad) {
@@ -131,7 +138,7 @@ export const nodeBackend: CryptoBackend = {
     const split = sealed.length - TAG_LENGTH;
     return openParts(key, nonce, sealed.subarray(0, split), sealed.subarray(split), aad);
   },
-  sealParts: (key, nonce, plaintext) => sealParts(key, nonce, plaintext),
+  sealSegments: (key, nonce, segments) => sealSegments(key, nonce, segments),
   openParts: (key, nonce, ciphertext, tag) => openParts(key, nonce, ciphertext, tag),
   openSegments: (key, nonce, segments, tag) => openSegments(key, nonce, segments, tag),
   scrypt(passphrase, salt, logN, r, p, length) {

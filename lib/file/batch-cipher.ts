@@ -14,7 +14,7 @@
 import * as fs from 'node:fs';
 import type { CryptoBackend } from '../crypto/index.js';
 import { FileError } from '../errors.js';
-import { sealChunkParts, openChunk } from '../stream/chunk-cipher.js';
+import { openChunk, sealChunk } from '../stream/chunk-cipher.js';
 import { TAG_LENGTH } from '../stream/frame.js';
 import { hashSealedChunk } from '../signing/transcript.js';
 import { type BatchPlan, batchRange, planBatches } from './batches.js';
@@ -111,7 +111,7 @@ export class BatchCipher {
     const pieces: Uint8Array[] = [];
     for (let i = first; i < end; i++) {
       const offset = (i - first) * job.chunkSize;
-      const sealed = sealChunkParts(this.#backend, job.payloadKey, i, i === job.chunkCount - 1, plaintext.subarray(offset, offset + job.chunkSize));
+      const sealed = sealChunk(this.#backend, job.payloadKey, i, i === job.chunkCount - 1, [plaintext.subarray(offset, offset + job.chunkSize)]);
       hashes?.set(hashSealedChunk(this.#backend, sealed), 32 * (i - first));
       pieces.push(...sealed);
     }

@@ -9,13 +9,16 @@ import { PayloadError } from '../errors.js';
 import { TAG_LENGTH, chunkNonce } from './frame.js';
 
 /**
- * Seals chunk `index` and returns its ciphertext and tag, the chunk as on the
- * wire in two pieces. They are never joined: the join was a copy of every
- * chunk, and its allocation the largest share of a stream's garbage
- * (bench/RESULTS.md §1, §3). Writers take both pieces in one writev.
+ * Seals chunk `index`, whose plaintext may arrive in pieces (so a chunk that
+ * spans several reads is never copied to join it), and returns it as on the
+ * wire in pieces: the ciphertext pieces, then the tag. They are never joined:
+ * the join was a copy of every chunk, and its allocation the largest share of
+ * a stream's garbage (bench/RESULTS.md §1, §3). Writers take them in one writev.
  */
-export function sealChunkParts(backend: CryptoBackend, key: Uint8Array, index: number, last: boolean, plaintext: Uint8Array): [Uint8Array, Uint8Array] {
-  return backend.sealParts(key, chunkNonce(index, last), plaintext);
+export function sealChunk(backend: CryptoBackend, key: Uint8Array, index: number, last: boolean, plaintext: readonly Uint8Array[]): Uint8Array[] {
+  const { ciphertext, tag } = backend.sealSegments(key, chunkNonce(index, last), plaintext);
+  ciphertext.push(tag);
+  return ciphertext;
 }
 
 /** True when the sealed chunk opens as chunk `index` with the flag `last`. For diagnosis only: the plaintext is wiped. */

@@ -15,7 +15,7 @@ import { Transcript } from '../signing/transcript.js';
 import { ArmorWriter } from '../armor/armor.js';
 import { ByteQueue } from './byte-queue.js';
 import { STREAM_BUFFER_BYTES } from './stream-buffer.js';
-import { sealChunkParts } from './chunk-cipher.js';
+import { sealChunk } from './chunk-cipher.js';
 
 export type { EncryptOptions } from '../encryption.js';
 
@@ -47,14 +47,15 @@ export class EncryptStream extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.#queue.push(chunk);
     // Strictly more than one chunk queued: the first is certainly not the last.
-    while (this.#queue.length > this.chunkSize) this.#seal(this.#queue.take(this.chunkSize), false);
+    // Taken as views of the writes it arrived in, never joined (see sealChunk).
+    while (this.#queue.length > this.chunkSize) this.#seal(this.#queue.takeParts(this.chunkSize), false);
     callback();
   }
 
   override _flush(callback: TransformCallback): void {
     let failure: Error | undefined;
     try {
-      this.#seal(this.#queue.takeAll(), true);
+      this.#seal(this.#queue.takeParts(this.#queue.length), true);
       const { signer, signatureKey } = this.#encryption;
       if (signer !== undefined) this.#emit(signer.sealBlock(this.#backend, signatureKey!, this.#transcript!.digest()));
       if (this.#armor !== undefined) this.push(this.#armor.end());
@@ -72,8 +73,8 @@ export class EncryptStream extends Transform {
     callback(error);
   }
 
-  #seal(plaintext: Uint8Array, last: boolean): void {
-    const sealed = sealChunkParts(this.#backend, this.#encryption.payloadKey, this.#index++, last, plaintext);
+  #seal(plaintext: Uint8Array[], last: boolean): void {
+    const sealed = sealChunk(this.#backend, this.#encryption.payloadKey, this.#index++, last, plaintext);
     this.#transcript?.addChunk(sealed);
     for (const piece of sealed) this.#emit(piece);
   }
