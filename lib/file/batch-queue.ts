@@ -10,20 +10,26 @@
 const NEXT = 0;
 const STOP = 1;
 const DONE_BYTES = 2;
-const SLOTS = 3;
+const DONE_BATCHES = 3;
+const SLOTS = 4;
 
 /** A view of the shared counter; every thread of a job makes one over the same buffer. */
 export class BatchQueue {
   readonly #state: BigInt64Array;
 
+  /** The number of batches of the job. */
+  readonly batchCount: number;
+
   /** A new counter over `batchCount` batches, or a view of `shared` made by another thread. */
   constructor(shared: SharedArrayBuffer | number) {
     if (typeof shared === 'number') {
-      this.#state = new BigInt64Array(new SharedArrayBuffer(SLOTS * 8));
+      this.#state = new BigInt64Array(new SharedArrayBuffer((SLOTS + 1) * 8));
       this.#state[STOP] = BigInt(shared);
+      this.#state[SLOTS] = BigInt(shared);
     } else {
       this.#state = new BigInt64Array(shared);
     }
+    this.batchCount = Number(this.#state[SLOTS]);
   }
 
   /** The buffer to hand to other threads. */
@@ -47,8 +53,15 @@ export class BatchQueue {
     }
   }
 
+  /** Records a batch done, with its plaintext bytes. */
   addDone(plaintextBytes: number): void {
     Atomics.add(this.#state, DONE_BYTES, BigInt(plaintextBytes));
+    Atomics.add(this.#state, DONE_BATCHES, 1n);
+  }
+
+  /** True once every batch of the job is done, whichever threads did them. */
+  get complete(): boolean {
+    return Atomics.load(this.#state, DONE_BATCHES) === BigInt(this.batchCount);
   }
 
   /** Plaintext bytes sealed or opened so far, by every thread. */

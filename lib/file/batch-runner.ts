@@ -4,9 +4,10 @@
  * chunk hashes in chunk order, and of several failures the first in chunk
  * order, so the result never depends on how the threads were scheduled.
  *
- * Workers are started per job and end with it: a job is one large file, for
- * which a worker's start (tens of milliseconds) is small, and nothing is left
- * running that could keep the process alive.
+ * Workers are started per job and end with it, so nothing is left running
+ * that could keep the process alive. A worker takes 50 to 100 ms to start
+ * (bench/RESULTS.md), so the calling thread works on batches itself until
+ * every worker is ready, then leaves the rest to them.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
@@ -97,9 +98,10 @@ export async function runBatches(job: BatchJob, options: RunOptions): Promise<vo
   options.onProgress?.(queue.doneBytes);
 }
 
-async function runHere(job: BatchJob, options: RunOptions, queue: BatchQueue, ordered: InOrder | undefined, failure: FirstFailure): Promise<void> {
+/** Works on batches in the calling thread, one per turn of the event loop, until none is left or `until()` says to stop. */
+async function runHere(job: BatchJob, options: RunOptions, queue: BatchQueue, ordered: InOrder | undefined, failure: FirstFailure, until: () => boolean = () => false): Promise<void> {
   const cipher = new BatchCipher(job, options.backend);
-  for (let batch = queue.take(); batch !== undefined; batch = queue.take()) {
+  for (let batch = until() ? undefined : queue.take(); batch !== undefined; batch = until() ? undefined : queue.take()) {
     try {
       const result = cipher.run(batch);
       queue.addDone(result.plaintextBytes);
@@ -115,29 +117,49 @@ async function runHere(job: BatchJob, options: RunOptions, queue: BatchQueue, or
   }
 }
 
+/**
+ * Runs the job on `options.threads` workers, with the calling thread working
+ * until they are all ready. The job is over when every batch is done, or,
+ * after a failure or an abort, when every thread has stopped; a worker still
+ * starting then is not waited for: it never took a batch, so it is terminated.
+ */
 function runOnWorkers(job: BatchJob, options: RunOptions, queue: BatchQueue, ordered: InOrder | undefined, failure: FirstFailure): Promise<void> {
-  const backend = options.backend.name as BackendName;
-  const input: WorkerInput = { job, backend, queue: queue.shared };
-  const runs = Array.from({ length: options.threads }, () => new Promise<void>((resolve) => {
-    const worker = new Worker(new URL('./chunk-worker.js', import.meta.url), { workerData: input });
+  const input: WorkerInput = { job, backend: options.backend.name as BackendName, queue: queue.shared };
+  let ready = 0;
+  let settled = false;
+  let resolveJob: () => void;
+  const job$ = new Promise<void>((resolve) => (resolveJob = resolve));
+  const crew = Array.from({ length: options.threads }, () => ({ worker: new Worker(new URL('./chunk-worker.js', import.meta.url), { workerData: input }), running: true }));
+  const settleIfOver = (): void => {
+    if (settled || !(queue.complete || crew.every((member) => !member.running))) return;
+    settled = true;
+    // Every batch is done: a worker still running is one still starting, or one about to find the queue empty.
+    for (const member of crew) if (member.running) void member.worker.terminate();
+    resolveJob();
+  };
+  for (const member of crew) {
     let finished = false;
-    worker.on('message', (message: WorkerMessage) => {
+    member.worker.on('message', (message: WorkerMessage) => {
       if (message.kind === 'hashes') ordered?.add(message.batch, message.hashes);
       else if (message.kind === 'failed') failure.add(message.batch, errorFromCode(message.code, message.message));
+      else if (message.kind === 'ready') ready++;
       else finished = true;
     });
-    worker.once('error', (error) => {
+    member.worker.once('error', (error) => {
       // A worker that dies (out of memory, a bug) takes its batch with it: nothing it did can be trusted.
       queue.stopBefore(0);
       failure.add(-1, error instanceof CardsealError ? error : new Error(`internal error: a file worker failed: ${error.message}`));
     });
-    worker.once('exit', () => {
-      if (!finished) {
+    member.worker.once('exit', () => {
+      member.running = false;
+      if (!finished && !settled) {
         queue.stopBefore(0);
         failure.add(-1, new Error('internal error: a file worker stopped before it finished'));
       }
-      resolve();
+      settleIfOver();
     });
-  }));
-  return Promise.all(runs).then(() => undefined);
+  }
+  // Meanwhile this thread works, so the job does not wait for the workers to start.
+  void runHere(job, options, queue, ordered, failure, () => ready === options.threads).then(settleIfOver);
+  return job$;
 }

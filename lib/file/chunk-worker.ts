@@ -1,8 +1,8 @@
 /**
- * A worker thread of the file engine (lib/file/batch-runner.ts): it takes
- * batches from the shared counter until none is left, seals or opens each in
- * place, and posts back only what the calling thread needs: a signed file's
- * chunk hashes, and the first failure. The payload key arrives as a copy and
+ * A worker thread of the file engine (lib/file/batch-runner.ts): it says when
+ * it is ready, takes batches from the shared counter until none is left, seals
+ * or opens each in place, and posts back only what the calling thread needs: a
+ * signed file's chunk hashes, and the first failure. The payload key arrives as a copy and
  * is wiped when the worker is done.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -21,6 +21,7 @@ export interface WorkerInput {
 
 /** What a worker posts back. */
 export type WorkerMessage =
+  | { kind: 'ready' }
   | { kind: 'hashes'; batch: number; hashes: Uint8Array }
   | { kind: 'failed'; batch: number; code: string | undefined; message: string }
   | { kind: 'finished' };
@@ -30,6 +31,8 @@ const port = parentPort!;
 const queue = new BatchQueue(shared);
 try {
   const cipher = new BatchCipher(job, resolveBackend(backend));
+  // Loaded and about to take batches: the calling thread, which worked meanwhile, can stop.
+  port.postMessage({ kind: 'ready' } satisfies WorkerMessage);
   for (let batch = queue.take(); batch !== undefined; batch = queue.take()) {
     try {
       const result = cipher.run(batch);
