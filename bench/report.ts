@@ -46,7 +46,7 @@ function renderMachine(results: BenchResults): string {
   ];
   const warning = wasQuiet(machine.loadAtStart, machine.loadAtEnd, machine.cores)
     ? ''
-    : '\n\n> **The machine was busy during this run** (other work kept the 1-minute load above half the cores, beyond the one core the bench uses): absolute figures are low and noisy. Ratios between runs taken in the same round hold up better.';
+    : '\n\n> **The machine was busy during this run** (other work kept the 1-minute load above half the cores before the run, or above that plus every core by its end): absolute figures are low and noisy. Ratios between runs taken in the same round hold up better.';
   return `${formatTable(['', ''], rows)}${warning}`;
 }
 
