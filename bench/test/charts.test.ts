@@ -13,6 +13,8 @@ const CHART_FILES = [
   'memory.svg',
   'peers-throughput.svg',
   'peers-rss.svg',
+  'devnull-cli-throughput.svg',
+  'devnull-cli-rss.svg',
   'cli-throughput.svg',
   'cli-rss.svg',
 ];
