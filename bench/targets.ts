@@ -120,7 +120,7 @@ function otherApis(comparison: ComparisonResults | undefined, recipients: number
 }
 
 const ONE_THREAD_NOTE = 'What one core does: the file engine with one worker thread.';
-const STREAM_NOTE = "encryptFor/decryptWith between fs.createReadStream and fs.createWriteStream with Node's defaults: every 64 KiB read and every write is a round trip through libuv's thread pool, which caps the pipeline whatever the cipher does (section 4).";
+const STREAM_NOTE = "encryptFor/decryptWith between fs.createReadStream and fs.createWriteStream with Node's defaults: every 64 KiB read and every write is a round trip through libuv's thread pool, which caps any such pipeline whatever it computes (section 4 has those streams alone, copying).";
 
 function checkCeiling(results: BenchResults): TargetVerdict {
   const target = `In-process stream encrypt ≥ 0.8× the raw single-core cipher (${formatBytes(DEFAULT_CHUNK_SIZE)} chunks)`;

@@ -5,6 +5,7 @@
 import { agePeer } from './age.js';
 import { awsPeer } from './aws.js';
 import { cardsealOneThreadPeer, cardsealPeer, cardsealStreamPeer } from './cardseal.js';
+import { fsStreamsPeer } from './fs-streams.js';
 import { openpgpAeadPeer, openpgpDefaultPeer } from './openpgp.js';
 import type { Peer } from './peer.js';
 
@@ -12,9 +13,10 @@ export type { CommandPeer, LibraryPeer, Operation, Peer } from './peer.js';
 
 /**
  * Every peer, cardseal's file API first; on one thread it shows what one core
- * does, and the stream API what a pipeline between Node's file streams does.
+ * does, the stream API what a pipeline between Node's file streams does, and
+ * those streams alone, copying, what any such pipeline can do at most.
  */
-export const PEERS: readonly Peer[] = [cardsealPeer, cardsealOneThreadPeer, cardsealStreamPeer, agePeer, openpgpAeadPeer, openpgpDefaultPeer, awsPeer];
+export const PEERS: readonly Peer[] = [cardsealPeer, cardsealOneThreadPeer, cardsealStreamPeer, fsStreamsPeer, agePeer, openpgpAeadPeer, openpgpDefaultPeer, awsPeer];
 
 /**
  * The peer with `id`.
