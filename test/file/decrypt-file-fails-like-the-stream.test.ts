@@ -8,7 +8,7 @@ import { decryptWith } from '../../lib/stream/decrypt.js';
 import { SIGNATURE_BLOCK_LENGTH, TAG_LENGTH } from '../../lib/stream/frame.js';
 import { C, encryptPiped, expectSameBytes, patternBytes, runPipeline } from '../core/support.js';
 import { makeSender, signedBy } from '../signing/support.js';
-import { scratchFolder } from './support.js';
+import { scratchFolder } from '../scratch.js';
 
 const FRAME = C + TAG_LENGTH;
 

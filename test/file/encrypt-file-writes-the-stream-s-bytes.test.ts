@@ -8,7 +8,7 @@ import { SIGNATURE_BLOCK_LENGTH } from '../../lib/stream/frame.js';
 import { ciphertextSize } from '../../lib/sizes.js';
 import { C, encryptPiped, expectSameBytes, fixedRandomness, patternBytes } from '../core/support.js';
 import { makeSender, signedBy } from '../signing/support.js';
-import { scratchFolder } from './support.js';
+import { scratchFolder } from '../scratch.js';
 
 describe('encryptFile', () => {
   const files = scratchFolder();

@@ -8,7 +8,7 @@ import { decryptFile } from '../../lib/file/decrypt-file.js';
 import { encryptFile } from '../../lib/file/encrypt-file.js';
 import { generateKeyPair } from '../../lib/keys/keys.js';
 import { C, patternBytes, thrownBy } from '../core/support.js';
-import { scratchFolder } from './support.js';
+import { scratchFolder } from '../scratch.js';
 
 function codeOf(error: unknown): string | undefined {
   return error instanceof CardsealError ? error.code : undefined;

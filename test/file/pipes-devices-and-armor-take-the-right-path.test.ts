@@ -8,7 +8,7 @@ import { encryptFile } from '../../lib/file/encrypt-file.js';
 import { generateKeyPair } from '../../lib/keys/keys.js';
 import { ciphertextSize } from '../../lib/sizes.js';
 import { expectSameBytes, patternBytes } from '../core/support.js';
-import { scratchFolder } from './support.js';
+import { scratchFolder } from '../scratch.js';
 
 /** Collects what is written into the named pipe at `path` until its writer closes. */
 function drain(path: string): Promise<Buffer> {

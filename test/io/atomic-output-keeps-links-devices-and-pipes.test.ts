@@ -1,17 +1,15 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { createReadStream, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createReadStream, lstatSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createAtomicFile } from '../../lib/io/atomic-file.js';
 import { openAtomicTarget } from '../../lib/io/atomic-target.js';
+import { scratchFolder } from '../scratch.js';
 import { rejectionOf } from './http-fixtures.js';
 
-/** Makes a character device that behaves as /dev/null inside `dir`, or returns undefined where that is not permitted. */
-function makeNullDevice(dir: string): string | undefined {
-  const path = join(dir, 'null');
+/** Makes a character device that behaves as /dev/null at `path`, or returns undefined where that is not permitted. */
+function makeNullDevice(path: string): string | undefined {
   try {
     execFileSync('mknod', [path, 'c', '1', '3'], { stdio: 'ignore' });
     return path;
@@ -21,42 +19,38 @@ function makeNullDevice(dir: string): string | undefined {
 }
 
 describe('atomic output on links, devices and pipes', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'cardseal-target-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const files = scratchFolder();
 
   it('follows a symbolic link: the file it names is replaced and the link stays a link', async () => {
-    writeFileSync(join(dir, 'real.txt'), 'old');
-    symlinkSync('real.txt', join(dir, 'link.txt'));
-    await pipeline(Readable.from([Buffer.from('new')]), createAtomicFile(join(dir, 'link.txt')));
-    expect(lstatSync(join(dir, 'link.txt')).isSymbolicLink()).to.equal(true);
-    expect(readlinkSync(join(dir, 'link.txt'))).to.equal('real.txt');
-    expect(readFileSync(join(dir, 'real.txt'), 'utf8')).to.equal('new');
-    expect(readdirSync(dir).sort()).to.deep.equal(['link.txt', 'real.txt']);
+    writeFileSync(files.path('real.txt'), 'old');
+    symlinkSync('real.txt', files.path('link.txt'));
+    await pipeline(Readable.from([Buffer.from('new')]), createAtomicFile(files.path('link.txt')));
+    expect(lstatSync(files.path('link.txt')).isSymbolicLink()).to.equal(true);
+    expect(readlinkSync(files.path('link.txt'))).to.equal('real.txt');
+    expect(readFileSync(files.path('real.txt'), 'utf8')).to.equal('new');
+    expect(files.entries()).to.deep.equal(['link.txt', 'real.txt']);
   });
 
   it('creates the file a dangling link points to', async () => {
-    symlinkSync('made.txt', join(dir, 'link.txt'));
-    await pipeline(Readable.from([Buffer.from('made')]), createAtomicFile(join(dir, 'link.txt')));
-    expect(lstatSync(join(dir, 'link.txt')).isSymbolicLink()).to.equal(true);
-    expect(readFileSync(join(dir, 'made.txt'), 'utf8')).to.equal('made');
+    symlinkSync('made.txt', files.path('link.txt'));
+    await pipeline(Readable.from([Buffer.from('made')]), createAtomicFile(files.path('link.txt')));
+    expect(lstatSync(files.path('link.txt')).isSymbolicLink()).to.equal(true);
+    expect(readFileSync(files.path('made.txt'), 'utf8')).to.equal('made');
   });
 
   it('writes a character device in place instead of renaming a file over it', async function () {
-    const device = makeNullDevice(dir);
+    const device = makeNullDevice(files.path('null'));
     if (device === undefined) this.skip();
     const file = createAtomicFile(device!);
     expect(file.tempPath).to.equal(undefined);
     await pipeline(Readable.from([Buffer.alloc(100_000, 7)]), file);
     expect(statSync(device!).isCharacterDevice()).to.equal(true);
-    expect(readdirSync(dir)).to.deep.equal(['null']);
+    expect(files.entries()).to.deep.equal(['null']);
     expect(openAtomicTarget(device!).kind).to.equal('device');
   });
 
   it('writes a named pipe in place, opening it without blocking until its reader comes', async () => {
-    const fifo = join(dir, 'pipe');
+    const fifo = files.path('pipe');
     execFileSync('mkfifo', [fifo]);
     const file = createAtomicFile(fifo);
     // The writer is created before any reader exists: its open must not block this thread.
@@ -71,13 +65,13 @@ describe('atomic output on links, devices and pipes', () => {
   });
 
   it('refuses a folder with ERR_FILE', async () => {
-    const error = await rejectionOf(pipeline(Readable.from([Buffer.from('x')]), createAtomicFile(dir)));
+    const error = await rejectionOf(pipeline(Readable.from([Buffer.from('x')]), createAtomicFile(files.path(''))));
     expect(error.code).to.equal('ERR_FILE');
-    expect(error.message).to.equal(`cannot write ${dir}: is a directory`);
+    expect(error.message).to.equal(`cannot write ${files.path('')}: is a directory`);
   });
 
   it('refuses an existing device when overwrite is false', async function () {
-    const device = makeNullDevice(dir);
+    const device = makeNullDevice(files.path('null'));
     if (device === undefined) this.skip();
     expect(() => openAtomicTarget(device!, { overwrite: false })).to.throw().with.property('code', 'ERR_FILE');
   });

@@ -1,18 +1,13 @@
 import { expect } from 'chai';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { startWriteBehind } from '../../lib/io/write-behind.js';
+import { scratchFolder } from '../scratch.js';
 
 describe('write-behind', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'cardseal-sync-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const files = scratchFolder();
 
   it('keeps syncing while writes go on, and stop() waits for the sync in flight', async () => {
-    const fd = openSync(join(dir, 'out'), 'w');
+    const fd = openSync(files.path('out'), 'w');
     const behind = startWriteBehind(fd);
     const deadline = Date.now() + 10_000;
     for (let i = 0; behind.syncs < 3 && Date.now() < deadline; i++) {
@@ -28,7 +23,7 @@ describe('write-behind', () => {
   });
 
   it('stops by itself, without an unhandled rejection, when the descriptor fails', async () => {
-    const fd = openSync(join(dir, 'out'), 'w');
+    const fd = openSync(files.path('out'), 'w');
     closeSync(fd);
     const behind = startWriteBehind(fd);
     await new Promise((resolve) => setTimeout(resolve, 50));

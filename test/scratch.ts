@@ -1,6 +1,6 @@
 /**
- * Shared support for test/file: a scratch folder per test, and files written
- * from and read back into memory around encryptFile and decryptFile.
+ * A scratch folder for each test of a suite, removed after it: for tests
+ * that write real files.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 export function scratchFolder(): { path(name: string): string; entries(): string[] } {
   let dir = '';
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'cardseal-file-'));
+    dir = mkdtempSync(join(tmpdir(), 'cardseal-test-'));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
   return { path: (name) => join(dir, name), entries: () => readdirSync(dir).sort() };
