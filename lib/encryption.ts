@@ -16,7 +16,7 @@ import { chunkExponentOf } from './stream/frame.js';
 
 /** Options for {@link startEncryption}, and so for `encryptFor` and `encryptFile`. */
 export interface EncryptOptions {
-  /** Plaintext bytes per chunk: a power of two from 4 KiB to 16 MiB. Default 64 KiB. */
+  /** Plaintext bytes per chunk: a power of two from 4 KiB to 16 MiB. Default 256 KiB. */
   chunkSize?: number;
   /** Crypto backend. Default `node`. */
   backend?: BackendName | CryptoBackend;

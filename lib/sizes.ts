@@ -36,7 +36,7 @@ export function headerLengthFor(recipients: number, chunkExponent: number, signe
 export interface CiphertextSizeOptions {
   /** Number of distinct recipients (duplicates fold into one entry). Default 1. */
   recipients?: number;
-  /** Chunk size in bytes. Default 64 KiB. */
+  /** Chunk size in bytes. Default 256 KiB. */
   chunkSize?: number;
   /** Whether the file carries a sender signature (spec §9). Default false. */
   signed?: boolean;
@@ -69,7 +69,7 @@ export interface PayloadLayout {
 
 /**
  * The exact plaintext length of a ciphertext of `ciphertextLength` bytes whose
- * envelope is `header` bytes long (with the default 64 KiB chunks), or whose
+ * envelope is `header` bytes long (with the default 256 KiB chunks), or whose
  * layout `inspect` reported.
  * @throws PayloadError ERR_PAYLOAD_TRUNCATED when no plaintext has that ciphertext length;
  *   RangeError for a chunk size that is not a power of two from 4 KiB to 16 MiB

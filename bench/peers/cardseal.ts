@@ -6,6 +6,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DEFAULT_CHUNK_EXPONENT } from '../../lib/format/limits.js';
 import { type LibraryPeer, openInput, pipeToFile, readPackageVersion } from './peer.js';
 
 /** The recipients file in a cardseal key directory. */
@@ -21,7 +22,7 @@ export function parseRecipientLines(text: string): string[] {
 /** How a cardseal peer moves the file: the file API (`encryptFile`, on `threads` workers or its default), or the stream API. */
 type Mode = { api: 'file'; threads?: number } | { api: 'stream' };
 
-const SUITE = 'X25519 shared-ephemeral, HKDF-SHA-256, ChaCha20-Poly1305 in 64 KiB chunks, node:crypto backend';
+const SUITE = `X25519 shared-ephemeral, HKDF-SHA-256, ChaCha20-Poly1305 in ${2 ** DEFAULT_CHUNK_EXPONENT / 1024} KiB chunks (the default), node:crypto backend`;
 
 function identify(mode: Mode): { id: string; label: string; suite: string } {
   if (mode.api === 'stream') {

@@ -3,7 +3,7 @@ import { recommendChunkSize } from '../recommend.js';
 import type { BenchResults } from '../results.js';
 import type { ComparisonResults, ComparisonRow } from '../sections/compare.js';
 import type { DirectoryResults } from '../sections/directory.js';
-import type { StreamFigures, ThroughputResults } from '../sections/throughput.js';
+import { DEFAULT_CHUNK_SIZE, type StreamFigures, type ThroughputResults } from '../sections/throughput.js';
 import type { Summary } from '../stats.js';
 import { evaluateTargets } from '../targets.js';
 
@@ -54,14 +54,14 @@ describe('chunk size recommendation', () => {
 
 describe('targets', () => {
   it('marks a ratio below its goal as missed, by how much', () => {
-    const verdicts = evaluateTargets(resultsWith({ throughput: throughputOf([stream(64 * KiB, 700, 700, 0.7)]) }));
+    const verdicts = evaluateTargets(resultsWith({ throughput: throughputOf([stream(DEFAULT_CHUNK_SIZE, 700, 700, 0.7)]) }));
     const ceiling = verdicts.find((v) => v.target.startsWith('In-process stream encrypt'))!;
     expect(ceiling.status).to.equal('missed');
     expect(ceiling.detail).to.match(/^missed by 13% \(0\.70× against 0\.80×\)/);
   });
 
   it('marks a ratio at or above its goal as met', () => {
-    const verdicts = evaluateTargets(resultsWith({ throughput: throughputOf([stream(64 * KiB, 900, 900, 0.9)]) }));
+    const verdicts = evaluateTargets(resultsWith({ throughput: throughputOf([stream(DEFAULT_CHUNK_SIZE, 900, 900, 0.9)]) }));
     expect(verdicts.find((v) => v.target.startsWith('In-process stream encrypt'))!.status).to.equal('met');
   });
 

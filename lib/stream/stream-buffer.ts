@@ -4,6 +4,6 @@
  * writev), and reads run ahead of the cipher on the writable side. With Node's
  * 16 KiB default every chunk cost its own round trip through the file system,
  * and file pipelines ran at a third of the cipher's speed (bench/RESULTS.md).
- * Four default chunks each way keep memory bounded by a few chunks.
+ * One default chunk (four 64 KiB reads) each way keeps memory bounded by a few chunks.
  */
 export const STREAM_BUFFER_BYTES = 256 * 1024;

@@ -26,7 +26,7 @@ const LENGTHS: LengthCase[] = [
   { name: 'success-two-full-chunks', description: '2C bytes: two full chunks, the second flagged final', length: 2 * C },
   { name: 'success-three-chunks-plus-seven', description: '3C + 7 bytes: three full chunks and a final chunk of 7 bytes', length: 3 * C + 7 },
   { name: 'success-chunk-8k', description: 'chunk size 8 KiB (k = 13), 2C + 100 bytes: three chunks', length: 2 * 8192 + 100, chunkSize: 8192 },
-  { name: 'success-chunk-64k', description: 'chunk size 64 KiB (k = 16, the default), C + 1 bytes: two chunks', length: 65536 + 1, chunkSize: 65536 },
+  { name: 'success-chunk-64k', description: 'chunk size 64 KiB (k = 16), C + 1 bytes: two chunks', length: 65536 + 1, chunkSize: 65536 },
   { name: 'success-chunk-16m', description: 'chunk size 16 MiB (k = 24, the largest), 100 bytes: a decoder must not allocate a whole chunk up front', length: 100, chunkSize: 2 ** 24 },
 ];
 

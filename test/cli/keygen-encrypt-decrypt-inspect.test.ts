@@ -105,7 +105,8 @@ describe('cardseal keygen, encrypt, decrypt, inspect', () => {
   it('tampered input leaves no new output and an existing output untouched', async () => {
     const plaintext = randomBytes(200_000);
     writeFileSync(at('t.bin'), plaintext);
-    await runCli(['encrypt', '--to', alice, '-o', at('t.cs'), at('t.bin')]);
+    // 64 KiB chunks, so the file has several and a chunk boundary sits where the next test cuts.
+    await runCli(['encrypt', '--to', alice, '--chunk-size', '64K', '-o', at('t.cs'), at('t.bin')]);
     const tampered = readFileSync(at('t.cs'));
     tampered[tampered.length - 5000]! ^= 0x01;
     writeFileSync(at('t-bad.cs'), tampered);

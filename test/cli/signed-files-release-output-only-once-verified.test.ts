@@ -16,9 +16,10 @@ import { ciphertextSize } from '../../lib/sizes.js';
 import { type TestServer, readBody, startServer } from '../io/http-fixtures.js';
 import { type RunResult, cleanEnv, makeTempDir, runCli } from './cli-fixtures.js';
 
-/** 64 KiB chunks: three full ones and a short final one. */
+/** With --chunk-size 64K (CHUNK_FLAGS): three full chunks and a short final one. */
 const PLAINTEXT_LENGTH = 3 * 65_536 + 3_392;
 const ALL_BUT_FINAL_CHUNK = 3 * 65_536;
+const CHUNK_FLAGS = ['--chunk-size', '64K'];
 
 function errorLines(result: RunResult): string[] {
   return result.stderr.split('\n').filter((l) => l.startsWith('error: ') || l.startsWith('hint: '));
@@ -61,9 +62,9 @@ describe('cardseal encrypt --sign and decrypt --from', function () {
     await expectOk(run(['card', 'publish', ...people.map(([name]) => at(`${name}.card`))]));
     // Files that need no directory to make: to bob's card file, signed with a card file or not at all.
     await Promise.all([
-      expectOk(run(['encrypt', '-R', at('bob.card'), '-o', at('unsigned.cs'), at('data.bin')])),
-      expectOk(run(['encrypt', '--sign', '-i', at('alice-phone.key'), '--sender-card', at('alice-phone.card'), '-R', at('bob.card'), '-o', at('by-phone.cs'), at('data.bin')])),
-      expectOk(run(['encrypt', '--sign', '-i', at('mallory.key'), '--sender-card', at('mallory.card'), '-R', at('bob.card'), '-o', at('by-mallory.cs'), at('data.bin')])),
+      expectOk(run(['encrypt', ...CHUNK_FLAGS, '-R', at('bob.card'), '-o', at('unsigned.cs'), at('data.bin')])),
+      expectOk(run(['encrypt', ...CHUNK_FLAGS, '--sign', '-i', at('alice-phone.key'), '--sender-card', at('alice-phone.card'), '-R', at('bob.card'), '-o', at('by-phone.cs'), at('data.bin')])),
+      expectOk(run(['encrypt', ...CHUNK_FLAGS, '--sign', '-i', at('mallory.key'), '--sender-card', at('mallory.card'), '-R', at('bob.card'), '-o', at('by-mallory.cs'), at('data.bin')])),
     ]);
     await expectOk(run(['card', 'revoke', '-i', at('alice-phone.key'), '--reason', 'lost phone', at('alice-phone.card')]));
   });

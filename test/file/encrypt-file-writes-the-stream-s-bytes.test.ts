@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { BATCH_BYTES } from '../../lib/file/batches.js';
+import { DEFAULT_CHUNK_EXPONENT } from '../../lib/format/limits.js';
 import { decryptFile } from '../../lib/file/decrypt-file.js';
 import { encryptFileWith } from '../../lib/file/encrypt-file.js';
 import { generateKeyPair } from '../../lib/keys/keys.js';
@@ -66,7 +67,7 @@ describe('encryptFile', () => {
     expect(encrypted.threads).to.be.above(0);
     const decrypted = await decryptFile(files.path('out'), files.path('back'), [alice.privateKey]);
     expect(decrypted.bytesWritten).to.equal(plaintext.length);
-    expect(decrypted.header.chunkExponent).to.equal(16);
+    expect(decrypted.header.chunkExponent).to.equal(DEFAULT_CHUNK_EXPONENT);
     expectSameBytes(readFileSync(files.path('back')), plaintext);
   });
 });

@@ -42,7 +42,7 @@ describe('the CLI refuses a large file tampered deep inside', () => {
     for (let i = 0; i < CHUNKS; i++) if (!out.write(plaintextChunk(i))) await once(out, 'drain');
     out.end();
     await finished(out);
-    const encrypt = await runCli(['encrypt', '-q', '--to', publicKeyOf(keygen), '-o', at('large.cs'), at('large.bin')], { timeoutMs: 120_000 });
+    const encrypt = await runCli(['encrypt', '-q', '--chunk-size', '64K', '--to', publicKeyOf(keygen), '-o', at('large.cs'), at('large.bin')], { timeoutMs: 120_000 });
     expect(encrypt.code, encrypt.stderr).to.equal(0);
     // The envelope length is in the prefix (spec §3.1); chunk i starts i × (C + 16) bytes after it.
     const fd = openSync(at('large.cs'), 'r+');

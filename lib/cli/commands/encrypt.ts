@@ -49,7 +49,7 @@ export const encrypt: Command = {
       { name: 'card', short: 'R', value: 'CARD_FILE', repeatable: true, help: 'the card in CARD_FILE (its signatures are verified)' },
       { name: 'to', value: 'PUBLIC_KEY', repeatable: true, help: 'a public key, cardseal_pub1_…' },
       { name: 'armor', short: 'a', help: 'write armored text (BEGIN/END lines, base64) instead of binary' },
-      { name: 'chunk-size', value: 'N', help: 'plaintext bytes per chunk, a power of two from 4K to 16M (default 64K)' },
+      { name: 'chunk-size', value: 'N', help: 'plaintext bytes per chunk, a power of two from 4K to 16M (default 256K)' },
       { name: 'sign', help: 'sign the file as its sender, so recipients can check who wrote it (decrypt --from)' },
       { name: 'identity', short: 'i', value: 'KEY_FILE', help: 'with --sign: your private key file' },
       { name: 'sender-card', value: 'CARD_FILE', help: 'with --sign: your card, the one made from KEY_FILE' },
