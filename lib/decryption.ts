@@ -11,7 +11,7 @@ import { openEnvelopeWithAny } from './envelope.js';
 import { SignatureError } from './errors.js';
 import { type Header, SENDER_ED25519 } from './format/header.js';
 import { DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_RECIPIENTS, type DecryptLimits, MAX_HEADER_BYTES, MAX_RECIPIENTS } from './format/limits.js';
-import type { PrivateKey } from './keys/keys.js';
+import { PrivateKey, parsePrivateKey } from './keys/keys.js';
 import type { SenderCard } from './signing/sender-card.js';
 import { openSignatureBlock } from './signing/signature-block.js';
 import { Transcript } from './signing/transcript.js';
@@ -34,6 +34,23 @@ export interface DecryptOptions extends DecryptLimits {
    * (`decryptFile` holds the whole output until then, always.)
    */
   holdFinalChunk?: boolean;
+}
+
+/** One private key, its text form, or several (one per device): whichever the file is for opens it. */
+export type Identities = PrivateKey | string | readonly (PrivateKey | string)[];
+
+/**
+ * The private keys `identities` names, parsed from text where given as text.
+ * @throws TypeError for an empty list or a value that is neither; KeyError ERR_KEY_* for bad key text
+ */
+export function resolveIdentities(identities: Identities): PrivateKey[] {
+  const list = typeof identities === 'string' || identities instanceof PrivateKey ? [identities] : identities;
+  if (!Array.isArray(list) || list.length === 0) throw new TypeError('privateKey must be a PrivateKey, a private key string, or a non-empty array of them');
+  return list.map((key: unknown) => {
+    const parsed = typeof key === 'string' ? parsePrivateKey(key) : key;
+    if (!(parsed instanceof PrivateKey)) throw new TypeError('privateKey must be a PrivateKey, a private key string, or a non-empty array of them');
+    return parsed;
+  });
 }
 
 /** The checked options. */

@@ -31,6 +31,8 @@ export interface EncryptOptions {
 /** Not part of the public API: fixed randomness for test vectors and backend comparisons. */
 export interface EncryptInternals {
   randomness?: EnvelopeRandomness;
+  /** An envelope already sealed for these recipients and options: a file job that falls back to a stream passes on its own. */
+  encryption?: Encryption;
 }
 
 /** A sealed envelope and what the payload needs. {@link Encryption.wipe} clears the keys. */

@@ -66,7 +66,7 @@ export function isAcceptablePublicKey(publicKey: Uint8Array): boolean {
 let noble: NobleEd25519 | undefined;
 
 /** @noble/curves' Ed25519, loaded on first use (a synchronous require of an ES module, Node ≥ 20.19). */
-export function nobleEd25519(): NobleEd25519 {
+function nobleEd25519(): NobleEd25519 {
   noble ??= createRequire(import.meta.url)('@noble/curves/ed25519.js') as NobleEd25519;
   return noble;
 }

@@ -19,6 +19,8 @@ import { TAG_LENGTH } from '../stream/frame.js';
 import { hashSealedChunk } from '../signing/transcript.js';
 import { type BatchPlan, batchRange, planBatches } from './batches.js';
 
+/** Bytes of a sealed chunk's SHA-256 in the transcript (spec §9.3). */
+const CHUNK_HASH_LENGTH = 32;
 /** writev takes at most this many pieces on Linux (IOV_MAX). */
 const MAX_WRITE_PIECES = 1024;
 
@@ -107,12 +109,12 @@ export class BatchCipher {
     const { first, end } = batchRange(this.plan, batch);
     const start = first * job.chunkSize;
     const plaintext = readFully(job.inputFd, this.#input, Math.min(job.plaintextLength, end * job.chunkSize) - start, start);
-    const hashes = job.hashChunks ? new Uint8Array(32 * (end - first)) : undefined;
+    const hashes = job.hashChunks ? new Uint8Array(CHUNK_HASH_LENGTH * (end - first)) : undefined;
     const pieces: Uint8Array[] = [];
     for (let i = first; i < end; i++) {
       const offset = (i - first) * job.chunkSize;
       const sealed = sealChunk(this.#backend, job.payloadKey, i, i === job.chunkCount - 1, [plaintext.subarray(offset, offset + job.chunkSize)]);
-      hashes?.set(hashSealedChunk(this.#backend, sealed), 32 * (i - first));
+      hashes?.set(hashSealedChunk(this.#backend, sealed), CHUNK_HASH_LENGTH * (i - first));
       pieces.push(...sealed);
     }
     writeFully(job.outputFd, pieces, job.payloadOffset + first * this.#frameLength);
@@ -123,14 +125,14 @@ export class BatchCipher {
     const job = this.#job;
     const { first, end } = batchRange(this.plan, batch);
     const frames = readFully(job.inputFd, this.#input, (end - first) * this.#frameLength, job.payloadOffset + first * this.#frameLength);
-    const hashes = job.hashChunks ? new Uint8Array(32 * (end - first)) : undefined;
+    const hashes = job.hashChunks ? new Uint8Array(CHUNK_HASH_LENGTH * (end - first)) : undefined;
     const pieces: Uint8Array[] = [];
     for (let i = first; i < end; i++) {
       const frame = frames.subarray((i - first) * this.#frameLength, (i - first + 1) * this.#frameLength);
       const ciphertext = frame.subarray(0, job.chunkSize);
       // Chunks before the tail are never the final one (spec §7.4).
       pieces.push(...openChunk(this.#backend, job.payloadKey, i, false, [ciphertext], frame.subarray(job.chunkSize)));
-      hashes?.set(hashSealedChunk(this.#backend, [frame]), 32 * (i - first));
+      hashes?.set(hashSealedChunk(this.#backend, [frame]), CHUNK_HASH_LENGTH * (i - first));
     }
     writeFully(job.outputFd, pieces, first * job.chunkSize);
     return { plaintextBytes: (end - first) * job.chunkSize, chunkHashes: hashes };

@@ -11,7 +11,9 @@ const NEXT = 0;
 const STOP = 1;
 const DONE_BYTES = 2;
 const DONE_BATCHES = 3;
-const SLOTS = 4;
+/** Set once, by the thread that makes the counter. */
+const BATCH_COUNT = 4;
+const SLOTS = 5;
 
 /** A view of the shared counter; every thread of a job makes one over the same buffer. */
 export class BatchQueue {
@@ -23,13 +25,13 @@ export class BatchQueue {
   /** A new counter over `batchCount` batches, or a view of `shared` made by another thread. */
   constructor(shared: SharedArrayBuffer | number) {
     if (typeof shared === 'number') {
-      this.#state = new BigInt64Array(new SharedArrayBuffer((SLOTS + 1) * 8));
+      this.#state = new BigInt64Array(new SharedArrayBuffer(SLOTS * 8));
       this.#state[STOP] = BigInt(shared);
-      this.#state[SLOTS] = BigInt(shared);
+      this.#state[BATCH_COUNT] = BigInt(shared);
     } else {
       this.#state = new BigInt64Array(shared);
     }
-    this.batchCount = Number(this.#state[SLOTS]);
+    this.batchCount = Number(this.#state[BATCH_COUNT]);
   }
 
   /** The buffer to hand to other threads. */

@@ -15,6 +15,7 @@ import type { BackendName, CryptoBackend } from '../crypto/index.js';
 import { CardsealError, FileError, errorFromCode } from '../errors.js';
 import { type BatchJob, BatchCipher } from './batch-cipher.js';
 import { BatchQueue } from './batch-queue.js';
+import { planBatches } from './batches.js';
 import type { WorkerInput, WorkerMessage } from './chunk-worker.js';
 
 const PROGRESS_INTERVAL_MS = 100;
@@ -64,7 +65,8 @@ class FirstFailure {
   }
 }
 
-function abortedError(): FileError {
+/** What a job that was aborted rejects with. */
+export function abortedError(): FileError {
   return new FileError('ERR_ABORTED', 'the operation was aborted and its output discarded');
 }
 
@@ -75,8 +77,7 @@ function abortedError(): FileError {
  */
 export async function runBatches(job: BatchJob, options: RunOptions): Promise<void> {
   if (options.signal?.aborted === true) throw abortedError();
-  const plan = new BatchCipher(job, options.backend).plan;
-  const queue = new BatchQueue(plan.batchCount);
+  const queue = new BatchQueue(planBatches(job.chunkCount, job.chunkSize).batchCount);
   const ordered = options.onChunkHashes === undefined ? undefined : new InOrder(options.onChunkHashes);
   const failure = new FirstFailure();
   const onAbort = (): void => {

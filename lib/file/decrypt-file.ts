@@ -14,14 +14,14 @@
  */
 import { detectArmor } from '../armor/armor.js';
 import type { Decryption, DecryptOptions } from '../decryption.js';
-import { checkSignature, decryptionPolicy, openDecryption } from '../decryption.js';
+import { type Identities, checkSignature, decryptionPolicy, openDecryption, resolveIdentities } from '../decryption.js';
 import { envelopeLength } from '../envelope.js';
 import { HeaderError } from '../errors.js';
 import type { Header } from '../format/header.js';
 import { PREFIX_LENGTH, parsePrefix } from '../format/prefix.js';
 import type { AtomicTarget } from '../io/atomic-target.js';
 import type { SenderCard } from '../signing/sender-card.js';
-import { DecryptStream, type Identities, resolveIdentities } from '../stream/decrypt.js';
+import { DecryptStream } from '../stream/decrypt.js';
 import { TAG_LENGTH } from '../stream/frame.js';
 import { openPayloadTail } from '../stream/payload-tail.js';
 import { readFully, writeFully } from './batch-cipher.js';

@@ -13,7 +13,7 @@
 import { type EncryptInternals, type EncryptOptions, startEncryption } from '../encryption.js';
 import type { Recipient } from '../recipients/recipient.js';
 import { Transcript } from '../signing/transcript.js';
-import { encryptFor } from '../stream/encrypt.js';
+import { EncryptStream, encryptFor } from '../stream/encrypt.js';
 import { SIGNATURE_BLOCK_LENGTH, chunkCount, payloadLength } from '../stream/frame.js';
 import { writeFully } from './batch-cipher.js';
 import { runBatches } from './batch-runner.js';
@@ -74,7 +74,8 @@ export async function encryptFileWith(input: string, output: string, recipients:
         }
         return { bytesRead: source.size, bytesWritten: written, threads };
       });
-      return positional ?? (await streamFile(source, encryptFor(recipients, options), output, options));
+      // Out to a pipe or a terminal: the envelope sealed above goes first, never sealed twice.
+      return positional ?? (await streamFile(source, new EncryptStream(recipients, options, { encryption }), output, options));
     } finally {
       encryption.wipe();
     }

@@ -13,9 +13,10 @@ import { assertInteger } from '../bytes.js';
 import type { CryptoBackend } from '../crypto/index.js';
 import { FileError } from '../errors.js';
 import { createAtomicFile } from '../io/atomic-file.js';
-import { type AtomicFileOptions, type AtomicTarget, openAtomicTarget } from '../io/atomic-target.js';
+import { type AtomicFileOptions, type AtomicTarget, isPipe, openAtomicTarget } from '../io/atomic-target.js';
 import { toFileError } from '../io/file-error.js';
 import { startWriteBehind } from '../io/write-behind.js';
+import { abortedError } from './batch-runner.js';
 import { BATCH_BYTES } from './batches.js';
 
 /** Below this many payload bytes a file job runs in the calling thread: starting workers would cost more than they save (bench/RESULTS.md). */
@@ -107,21 +108,11 @@ function isPositional(target: AtomicTarget): boolean {
  */
 async function openPositionalTarget(path: string, options: AtomicFileOptions): Promise<AtomicTarget | undefined> {
   if (typeof path !== 'string' || path === '') throw new TypeError('output must be a non-empty path');
-  let stat: fs.Stats | undefined;
-  try {
-    stat = fs.statSync(path);
-  } catch {
-    stat = undefined;
-  }
-  if (stat !== undefined && (stat.isFIFO() || stat.isSocket())) return undefined;
+  if (isPipe(path)) return undefined;
   const target = openAtomicTarget(path, options);
   if (isPositional(target)) return target;
   await target.close();
   return undefined;
-}
-
-function abortedError(): FileError {
-  return new FileError('ERR_ABORTED', 'the operation was aborted and its output discarded');
 }
 
 /**

@@ -12,9 +12,8 @@
 import * as fs from 'node:fs';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
-import { FileError } from '../errors.js';
 import { STREAM_BUFFER_BYTES } from '../stream/stream-buffer.js';
-import { type AtomicFileOptions, type AtomicTarget, openAtomicTarget, openAtomicTargetAsync } from './atomic-target.js';
+import { type AtomicFileOptions, type AtomicTarget, interruptedError, isPipe, openAtomicTarget, openAtomicTargetAsync } from './atomic-target.js';
 import { toFileError } from './file-error.js';
 
 export type { AtomicFileOptions } from './atomic-target.js';
@@ -124,7 +123,7 @@ export class AtomicFileStream extends Writable {
   }
 
   #liveTarget(): AtomicTarget {
-    if (this.#target === undefined) throw new FileError('ERR_ABORTED', `writing ${this.path} was interrupted`);
+    if (this.#target === undefined) throw interruptedError(this.path);
     return this.#target;
   }
 
@@ -143,16 +142,6 @@ export class AtomicFileStream extends Writable {
       }
       pending = rest;
     }
-  }
-}
-
-/** True when `path` exists and is a named pipe or socket (links followed). */
-function isPipe(path: string): boolean {
-  try {
-    const stat = fs.statSync(path);
-    return stat.isFIFO() || stat.isSocket();
-  } catch {
-    return false;
   }
 }
 

@@ -73,6 +73,21 @@ function danglingLinkTarget(path: string): string | undefined {
   }
 }
 
+/** True when `path` exists and is a named pipe or socket (links followed): it takes bytes only in order. */
+export function isPipe(path: string): boolean {
+  try {
+    const stat = fs.statSync(path);
+    return stat.isFIFO() || stat.isSocket();
+  } catch {
+    return false;
+  }
+}
+
+/** What writing to a target that was discarded or committed meanwhile fails with. */
+export function interruptedError(path: string): FileError {
+  return new FileError('ERR_ABORTED', `writing ${path} was interrupted`);
+}
+
 /** Best effort: some platforms cannot open or fsync a folder, and the rename already happened. */
 async function syncFolder(folder: string): Promise<void> {
   let fd: number | undefined;
@@ -120,7 +135,7 @@ export class AtomicTarget {
 
   /** The open descriptor. @throws FileError ERR_ABORTED once discarded or committed */
   get fd(): number {
-    if (this.#fd === undefined) throw new FileError('ERR_ABORTED', `writing ${this.path} was interrupted`);
+    if (this.#fd === undefined) throw interruptedError(this.path);
     return this.#fd;
   }
 
@@ -143,7 +158,7 @@ export class AtomicTarget {
       throw toFileError(error, 'write', this.path);
     }
     // discard() may have run while fsync was in flight; it owns the descriptor then.
-    if (this.#fd === undefined) throw new FileError('ERR_ABORTED', `writing ${this.path} was interrupted`);
+    if (this.#fd === undefined) throw interruptedError(this.path);
     this.#fd = undefined;
     await close(fd);
     try {

@@ -18,12 +18,12 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { wipe } from '../bytes.js';
 import type { CryptoBackend } from '../crypto/index.js';
-import { type DecryptOptions, type Decryption, type DecryptionPolicy, checkSignature, decryptionPolicy, openDecryption } from '../decryption.js';
+import { type DecryptOptions, type Decryption, type DecryptionPolicy, type Identities, checkSignature, decryptionPolicy, openDecryption, resolveIdentities } from '../decryption.js';
 import { envelopeLength } from '../envelope.js';
 import { HeaderError } from '../errors.js';
 import { PREFIX_LENGTH, couldBeMagic, parsePrefix } from '../format/prefix.js';
 import type { Header } from '../format/header.js';
-import { PrivateKey, parsePrivateKey } from '../keys/keys.js';
+import type { PrivateKey } from '../keys/keys.js';
 import type { SenderCard } from '../signing/sender-card.js';
 import { ArmorReader, detectArmor } from '../armor/armor.js';
 import { ByteQueue } from './byte-queue.js';
@@ -32,7 +32,7 @@ import { openChunk } from './chunk-cipher.js';
 import { type OpenedTail, openPayloadTail } from './payload-tail.js';
 import { TAG_LENGTH } from './frame.js';
 
-export type { DecryptOptions } from '../decryption.js';
+export type { DecryptOptions, Identities } from '../decryption.js';
 
 type Phase = 'prefix' | 'envelope' | 'payload';
 /** Bytes needed to tell armored from binary input: the BEGIN line (spec §10). */
@@ -57,7 +57,7 @@ export class DecryptStream extends Transform {
   #index = 0;
   #signer: SenderCard | undefined;
 
-  constructor(privateKey: PrivateKey | readonly PrivateKey[], options: DecryptOptions = {}) {
+  constructor(privateKey: Identities, options: DecryptOptions = {}) {
     super({ readableHighWaterMark: STREAM_BUFFER_BYTES, writableHighWaterMark: STREAM_BUFFER_BYTES });
     const privateKeys = resolveIdentities(privateKey);
     this.#privateKeys = privateKeys;
@@ -204,23 +204,6 @@ export class DecryptStream extends Transform {
   }
 }
 
-/** One private key, its text form, or several (one per device): whichever the file is for opens it. */
-export type Identities = PrivateKey | string | readonly (PrivateKey | string)[];
-
-/**
- * The private keys `identities` names, parsed from text where given as text.
- * @throws TypeError for an empty list or a value that is neither; KeyError ERR_KEY_* for bad key text
- */
-export function resolveIdentities(identities: Identities): PrivateKey[] {
-  const list = typeof identities === 'string' || identities instanceof PrivateKey ? [identities] : identities;
-  if (!Array.isArray(list) || list.length === 0) throw new TypeError('privateKey must be a PrivateKey, a private key string, or a non-empty array of them');
-  return list.map((key: unknown) => {
-    const parsed = typeof key === 'string' ? parsePrivateKey(key) : key;
-    if (!(parsed instanceof PrivateKey)) throw new TypeError('privateKey must be a PrivateKey, a private key string, or a non-empty array of them');
-    return parsed;
-  });
-}
-
 /**
  * A Transform that decrypts a cardseal stream with `privateKey`: a PrivateKey,
  * its text form, or several of them (one per device), of which the one the
@@ -241,5 +224,5 @@ export function resolveIdentities(identities: Identities): PrivateKey[] {
  *   ERR_PAYLOAD_*, ERR_SIGNATURE_*, and from the card checks ERR_CARD_* and ERR_DIRECTORY_*.
  */
 export function decryptWith(privateKey: Identities, options: DecryptOptions = {}): DecryptStream {
-  return new DecryptStream(resolveIdentities(privateKey), options);
+  return new DecryptStream(privateKey, options);
 }

@@ -35,7 +35,7 @@ export class EncryptStream extends Transform {
 
   constructor(recipients: Iterable<Recipient>, options: EncryptOptions = {}, internals: EncryptInternals = {}) {
     super({ readableHighWaterMark: STREAM_BUFFER_BYTES, writableHighWaterMark: STREAM_BUFFER_BYTES });
-    this.#encryption = startEncryption(recipients, options, internals);
+    this.#encryption = internals.encryption ?? startEncryption(recipients, options, internals);
     this.#backend = this.#encryption.backend;
     this.chunkSize = this.#encryption.chunkSize;
     this.envelope = this.#encryption.envelope;

@@ -40,7 +40,10 @@ describe('decryptWith several keys', () => {
   });
 
   it('refuses an empty list or a value that is not a key with TypeError', () => {
-    expect(thrownBy(() => decryptWith([]))).to.be.instanceOf(TypeError);
-    expect(thrownBy(() => decryptWith([phone.privateKey, 42 as never]))).to.be.instanceOf(TypeError);
+    for (const keys of [[], [phone.privateKey, 42 as never]]) {
+      const error = thrownBy(() => decryptWith(keys));
+      expect(error).to.be.instanceOf(TypeError);
+      expect((error as Error).message).to.equal('privateKey must be a PrivateKey, a private key string, or a non-empty array of them');
+    }
   });
 });
