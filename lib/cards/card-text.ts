@@ -6,6 +6,7 @@
  */
 import { asBuffer } from '../bytes.js';
 import { CardError } from '../errors.js';
+import { stripTextPrefix } from '../format/text-prefix.js';
 
 /** Prefix of an exported card. The digit is the card format version. */
 export const CARD_TEXT_PREFIX = 'cardseal_card1_';
@@ -24,13 +25,7 @@ export function encodeRecordText(prefix: string, bytes: Uint8Array): string {
  * @throws CardError ERR_CARD_FORMAT
  */
 export function decodeRecordText(prefix: string, text: string, maxBytes: number, what: string): Uint8Array {
-  const trimmed = text.trim();
-  if (!trimmed.startsWith(prefix)) {
-    const family = prefix.replace(/\d+_$/, '');
-    if (trimmed.startsWith(family)) throw new CardError('ERR_CARD_FORMAT', `${what} has an unsupported version (expected ${prefix}…)`);
-    throw new CardError('ERR_CARD_FORMAT', `${what} must start with ${prefix}`);
-  }
-  const body = trimmed.slice(prefix.length);
+  const body = stripTextPrefix(text, prefix, what, (message) => new CardError('ERR_CARD_FORMAT', message));
   // Checked before decoding, so a huge paste costs nothing.
   if (body.length > Math.ceil((maxBytes * 4) / 3)) throw new CardError('ERR_CARD_FORMAT', `${what} is longer than ${maxBytes} bytes`);
   if (!BASE64URL.test(body)) throw new CardError('ERR_CARD_FORMAT', `${what} is not unpadded base64url`);

@@ -254,16 +254,16 @@ export class Card extends SignedRecord implements RecipientCard {
   }
 
   /**
-   * Checks the id and every signature the card carries: the self-signature, the
-   * rotation signature, and each endorsement against the key it names. It does
-   * not say who the signers are; {@link verifyCard} checks trusted signers.
-   * @throws CardError ERR_CARD_ID, ERR_CARD_SIGNATURE
+   * Checks every signature the card carries: the self-signature, the rotation
+   * signature, and each endorsement against the key it names. The id needs no
+   * check here: the constructor computed it from these same content bytes. It
+   * does not say who the signers are; {@link verifyCard} checks trusted signers.
+   * @throws CardError ERR_CARD_SIGNATURE
    */
   assertVerified(): void {
     if (this.#verified) return;
     const record = this.#record;
     const content = this.#content;
-    if (toHex(backend.sha256(record.content)) !== this.id) throw new CardError('ERR_CARD_ID', 'card id does not match its content');
     if (!backend.ed25519Verify(content.ed25519, selfMessage(record.content), record.selfSignature)) {
       throw new CardError('ERR_CARD_SIGNATURE', `card ${this.id.slice(0, 16)} has an invalid self-signature`);
     }
@@ -337,7 +337,7 @@ function rotationKeyOf(key: PrivateKey, options: CreateCardOptions, identity: st
  * replaces that card and carries a rotation signature by its key.
  * Throws TypeError or RangeError for bad options (an invalid identity, a
  * mismatched previous card or key).
- * @throws CardError ERR_CARD_ID, ERR_CARD_SIGNATURE when `previous` does not verify
+ * @throws CardError ERR_CARD_SIGNATURE when `previous` does not verify
  */
 export function createCard(keyPairOrPrivateKey: KeyPair | PrivateKey, options: CreateCardOptions): Card {
   const key = privateKeyOf(keyPairOrPrivateKey, 'keyPairOrPrivateKey');
@@ -381,9 +381,9 @@ export interface VerifyCardOptions {
 }
 
 /**
- * Verifies a card: id and signatures, then the identity and trusted signers asked for.
+ * Verifies a card: its signatures, then the identity and trusted signers asked for.
  * Returns the card.
- * @throws CardError ERR_CARD_ID, ERR_CARD_SIGNATURE, ERR_CARD_IDENTITY, ERR_CARD_UNTRUSTED
+ * @throws CardError ERR_CARD_SIGNATURE, ERR_CARD_IDENTITY, ERR_CARD_UNTRUSTED
  */
 export function verifyCard(card: Card, options: VerifyCardOptions = {}): Card {
   if (!(card instanceof Card)) throw new TypeError('card must be a Card');
@@ -402,7 +402,7 @@ export function verifyCard(card: Card, options: VerifyCardOptions = {}): Card {
  * Returns a copy of `card` with an endorsement by `signerName` added.
  * Throws RangeError for an invalid or already present signer name, or when the
  * card already has {@link MAX_ENDORSEMENTS}.
- * @throws CardError ERR_CARD_ID, ERR_CARD_SIGNATURE when `card` does not verify
+ * @throws CardError ERR_CARD_SIGNATURE when `card` does not verify
  */
 export function addSignature(card: Card, signerName: string, signerPrivateKey: PrivateKey): Card {
   if (!(card instanceof Card)) throw new TypeError('card must be a Card');
@@ -418,8 +418,12 @@ export function addSignature(card: Card, signerName: string, signerPrivateKey: P
   return new Card(encodeRecord({ ...record, endorsements }));
 }
 
+/** True when `value` has the form of a card id: 64 lowercase hex digits, one SHA-256. */
+export function isCardId(value: unknown): value is string {
+  return typeof value === 'string' && /^[0-9a-f]{64}$/.test(value);
+}
+
 /** The raw 32-byte form of a card id, or undefined when `id` is not 64 lowercase hex digits. */
 export function parseCardId(id: string): Uint8Array | undefined {
-  if (typeof id !== 'string' || !/^[0-9a-f]{64}$/.test(id)) return undefined;
-  return fromHex(id);
+  return isCardId(id) ? fromHex(id) : undefined;
 }

@@ -136,7 +136,7 @@ export interface CreateRevocationOptions {
  * Creates a revocation of `card`, signed by the card's own key or by an
  * authority (then `signerName` is required). Throws TypeError or RangeError for
  * bad arguments.
- * @throws CardError ERR_CARD_ID, ERR_CARD_SIGNATURE when `card` does not verify
+ * @throws CardError ERR_CARD_SIGNATURE when `card` does not verify
  */
 export function createRevocation(card: Card, signerPrivateKey: PrivateKey, options: CreateRevocationOptions = {}): Revocation {
   if (!(card instanceof Card)) throw new TypeError('card must be a Card');

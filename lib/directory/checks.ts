@@ -4,7 +4,7 @@
  * each card's id and signatures, the identity asked for, the trusted signers,
  * and revocation and replacement as far as the answer and earlier answers show.
  */
-import { type Card, type TrustedSigner, verifyCard } from '../cards/card.js';
+import { type Card, type TrustedSigner, isCardId, verifyCard } from '../cards/card.js';
 import { normalizeIdentity } from '../cards/identity.js';
 import { Revocation, createRevocation, verifyRevocation } from '../cards/revocation.js';
 import { CardError, DirectoryError } from '../errors.js';
@@ -32,7 +32,7 @@ function answerError(message: string): DirectoryError {
 /**
  * Checks the live cards answered for `identity` (in normal form).
  * `knownRevocations` holds revocations this front has seen, which the answer must respect.
- * @throws CardError ERR_CARD_ID, ERR_CARD_SIGNATURE, ERR_CARD_IDENTITY, ERR_CARD_UNTRUSTED,
+ * @throws CardError ERR_CARD_SIGNATURE, ERR_CARD_IDENTITY, ERR_CARD_UNTRUSTED,
  *   ERR_CARD_REVOKED, ERR_CARD_SUPERSEDED; DirectoryError ERR_DIRECTORY_RESPONSE
  */
 export function checkLiveCards(identity: string, cards: readonly Card[], trust: DirectoryTrust, knownRevocations?: ReadonlyMap<string, Revocation>): Card[] {
@@ -69,7 +69,7 @@ export function checkFetchedCard(id: string, card: Card, revocation: Revocation 
 
 /** Throws RangeError unless `id` is a card id: 64 lowercase hex digits. */
 export function assertCardId(id: string): void {
-  if (typeof id !== 'string' || !/^[0-9a-f]{64}$/.test(id)) throw new RangeError('a card id must be 64 lowercase hex digits');
+  if (!isCardId(id)) throw new RangeError('a card id must be 64 lowercase hex digits');
 }
 
 /**

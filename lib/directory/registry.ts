@@ -41,7 +41,7 @@ export class CardRegistry {
    * Checks and stores a card. A card that replaces another must name a stored,
    * unrevoked card of the same identity whose key signed the rotation, and that
    * card must not have a replacement yet.
-   * @throws CardError ERR_CARD_ID, ERR_CARD_SIGNATURE, ERR_CARD_UNTRUSTED, ERR_CARD_IDENTITY,
+   * @throws CardError ERR_CARD_SIGNATURE, ERR_CARD_UNTRUSTED, ERR_CARD_IDENTITY,
    *   ERR_CARD_NOT_FOUND, ERR_CARD_REVOKED, ERR_CARD_SUPERSEDED; DirectoryError ERR_DIRECTORY_REQUEST, ERR_DIRECTORY_STORAGE
    */
   async publish(card: Card): Promise<'created' | 'exists'> {

@@ -8,7 +8,7 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { equalConstantTime, utf8 } from '../bytes.js';
-import { type Card, type TrustedSigner, importCard } from '../cards/card.js';
+import { type Card, type TrustedSigner, importCard, isCardId } from '../cards/card.js';
 import { normalizeIdentity } from '../cards/identity.js';
 import { type Revocation, importRevocation } from '../cards/revocation.js';
 import { resolveBackend } from '../crypto/index.js';
@@ -65,7 +65,7 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 const backend = resolveBackend(undefined);
 
 function assertId(id: string): string {
-  if (!/^[0-9a-f]{64}$/.test(id)) throw requestError(400, 'a card id must be 64 lowercase hex digits');
+  if (!isCardId(id)) throw requestError(400, 'a card id must be 64 lowercase hex digits');
   return id;
 }
 

@@ -7,6 +7,7 @@ import { concatBytes, equalConstantTime, utf8 } from '../bytes.js';
 import type { CryptoBackend } from '../crypto/index.js';
 import { LABELS } from '../crypto/kdf.js';
 import { KeyError } from '../errors.js';
+import { stripTextPrefix } from '../format/text-prefix.js';
 import { decodeBase32, encodeBase32 } from './base32.js';
 
 /** Prefixes of the text forms. The digit is the key format version. */
@@ -31,13 +32,7 @@ export function encodeKeyText(backend: CryptoBackend, prefix: string, body: Uint
  */
 export function decodeKeyText(backend: CryptoBackend, prefix: string, text: string, bodyLength: number, what: string): Uint8Array {
   if (typeof text !== 'string') throw new TypeError(`${what} must be a string`);
-  const trimmed = text.trim();
-  if (!trimmed.startsWith(prefix)) {
-    const versionless = prefix.replace(/\d+_$/, '');
-    if (trimmed.startsWith(versionless)) throw new KeyError('ERR_KEY_FORMAT', `${what} has an unsupported version (expected ${prefix}…)`);
-    throw new KeyError('ERR_KEY_FORMAT', `${what} must start with ${prefix}`);
-  }
-  const encoded = trimmed.slice(prefix.length);
+  const encoded = stripTextPrefix(text, prefix, what, (message) => new KeyError('ERR_KEY_FORMAT', message));
   const lower = prefix === PUBLIC_KEY_PREFIX ? encoded : encoded.toLowerCase();
   // The case is part of the canonical form: public keys are lower case, secrets upper case.
   const expectedCase = prefix === PUBLIC_KEY_PREFIX ? encoded.toLowerCase() : encoded.toUpperCase();

@@ -65,6 +65,17 @@ describe('the server refuses bad input with a 4xx and keeps answering', () => {
     expect(answer.json).to.have.property('code', 'ERR_CARD_ID');
   });
 
+  it('a path whose id is not 64 lowercase hex digits gets 400 ERR_DIRECTORY_REQUEST', async () => {
+    const { card } = makeHolder('bob');
+    expect((await sendRaw(cards, 'POST', JSON.stringify({ card: card.export() }))).statusCode).to.equal(201);
+    expect((await sendRaw(`${cards}/${card.id}`, 'GET')).statusCode).to.equal(200);
+    for (const path of [`cards/${card.id.toUpperCase()}`, `cards/${card.id.slice(1)}`, `revocations/${card.id}0`]) {
+      const answer = await sendRaw(`${server.url}/v1/${path}`, 'GET');
+      expect(answer.statusCode, path).to.equal(400);
+      expect(answer.json, path).to.have.property('code', 'ERR_DIRECTORY_REQUEST');
+    }
+  });
+
   it('an oversize body gets 413, whether declared or streamed', async () => {
     const declared = await sendRaw(cards, 'POST', JSON.stringify({ card: 'x'.repeat(100_000) }));
     expect(declared.statusCode).to.equal(413);
