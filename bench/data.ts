@@ -4,7 +4,7 @@
  * costs next to nothing), a replaying stream for prepared ciphertext, a
  * counting sink, and input files written from the same block.
  */
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -19,9 +19,12 @@ export const READ_SIZE = 64 * KiB;
 /** Size of the random block every generated input repeats. */
 const PATTERN_LENGTH = 4 * MiB;
 
-/** A block of random bytes. Random, so no peer can win by compressing it. */
+/**
+ * A block of random bytes. Random, so no peer can win by compressing it;
+ * filled in place, so no second copy lingers in a memory measurement.
+ */
 export function createPattern(length = PATTERN_LENGTH): Uint8Array {
-  return new Uint8Array(randomBytes(length));
+  return randomFillSync(new Uint8Array(length));
 }
 
 /**

@@ -165,7 +165,7 @@ function renderComparison(comparison: ComparisonResults, charts: ChartFile[], pr
 
 function renderPeers(peers: ComparisonResults, charts: ChartFile[]): string {
   return [
-    `Every peer encrypts a ${formatBytes(peers.inputBytes)} random file to 1 and to 10 recipients and decrypts it as the last recipient, writing to /dev/null. Library peers run in a fresh Node process each (so the peak RSS is theirs alone) and time the operation itself: process start-up and library import come first. cardseal is measured three ways: its file API (\`encryptFile\`, \`decryptFile\`: positional reads and writes, one worker thread per core), the same on one thread, and its stream API between \`fs.createReadStream\` and \`fs.createWriteStream\` with Node's defaults (64 KiB reads, 16 KiB of write buffering), the way every other library peer is driven. The age CLI is timed from spawn to exit. Every peer round-trips a small file, compared byte by byte, before it is timed; decrypt byte counts are checked on every library run. Runs are interleaved peer by peer, and each ratio (the cardseal file API's throughput over the peer's, above 1 means cardseal is faster) is taken within a round.`,
+    `Every peer encrypts a ${formatBytes(peers.inputBytes)} random file to 1 and to 10 recipients and decrypts it as the last recipient, writing to /dev/null. Library peers run in a fresh Node process each (so the peak RSS is theirs alone) and time the operation itself: process start-up and library import come first. cardseal is measured three ways: its file API (\`encryptFile\`, \`decryptFile\`: positional reads and writes, one thread per core with the calling thread one of them), the same on the calling thread alone, and its stream API between \`fs.createReadStream\` and \`fs.createWriteStream\` with Node's defaults (64 KiB reads, 16 KiB of write buffering), the way every other library peer is driven. The age CLI is timed from spawn to exit. Every peer round-trips a small file, compared byte by byte, before it is timed; decrypt byte counts are checked on every library run. Runs are interleaved peer by peer, and each ratio (the cardseal file API's throughput over the peer's, above 1 means cardseal is faster) is taken within a round.`,
     renderComparison(peers, charts, 'peers-', 'cardseal'),
   ].join('\n\n');
 }
@@ -174,7 +174,7 @@ function renderCli(cli: CliResults, charts: ChartFile[]): string {
   const startup =
     cli.startup === undefined
       ? ''
-      : `Start-up alone (\`cardseal encrypt --help\`: Node, the argument parser and the encrypt command's modules) takes **${formatSummary(cli.startup)} ms** per invocation.`;
+      : `Start-up alone (encrypting an empty file to 10 recipients into /dev/null: Node, every module the command loads, and the header) takes **${formatSummary(cli.startup)} ms** per invocation.`;
   const devNull =
     cli.devNull === undefined
       ? ''

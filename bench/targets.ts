@@ -71,19 +71,19 @@ function explainCipher(results: BenchResults, operation: Operation, ageRate: num
   return `The raw single-core node:crypto loop at ${formatBytes(DEFAULT_CHUNK_SIZE)} chunks runs at ${formatNumber(raw)} MB/s here, against age's ${formatNumber(ageRate)} MB/s with its file I/O.`;
 }
 
-/** For the file API: what one worker thread does, and what the second core adds. */
+/** For the file API: what one thread does, and what the second core adds. */
 function explainCores(comparison: ComparisonResults, ours: ComparisonRow, age: ComparisonRow, operation: Operation): string {
   const one = findRow(comparison, 'cardseal-1t', ours.recipients);
   if (one === undefined) return '';
   const gain = ours[operation].median / one[operation].median;
-  return `On one worker thread the file API reaches ${formatRatio(one[operation].median / age[operation].median)} age; this machine's two cores together give ${formatRatio(gain)} of one.`;
+  return `On one thread the file API reaches ${formatRatio(one[operation].median / age[operation].median)} age; this machine's two cores together give ${formatRatio(gain)} of one.`;
 }
 
 /** For the CLI: how much of cardseal's time per run is start-up, and how it fares against age writing as durably. */
 function explainCli(results: BenchResults, comparison: ComparisonResults, reference: ComparisonRow, operation: Operation): string {
   const startupMs = results.cli?.startup?.median;
   const runMs = comparison.inputBytes / reference[operation].median / 1000;
-  const startup = startupMs === undefined ? '' : `Start-up alone (Node and the command's modules) takes ${formatNumber(startupMs)} ms of cardseal's ${formatNumber(runMs)} ms per run.`;
+  const startup = startupMs === undefined ? '' : `Start-up alone (Node, the command's modules and the header, timed on an empty file) takes ${formatNumber(startupMs)} ms of cardseal's ${formatNumber(runMs)} ms per run.`;
   const synced = findRow(comparison, 'age-sync', reference.recipients);
   const durable = synced === undefined ? '' : `cardseal fsyncs its output before renaming it into place and age does not: against age followed by \`sync OUT\`, as durable, ${formatRatio(synced[`${operation}Ratio`].median)}.`;
   return sentences(startup, durable);
@@ -119,7 +119,7 @@ function otherApis(comparison: ComparisonResults | undefined, recipients: number
   });
 }
 
-const ONE_THREAD_NOTE = 'What one core does: the file engine with one worker thread.';
+const ONE_THREAD_NOTE = 'What one core does: the file engine on the calling thread alone.';
 const STREAM_NOTE = "encryptFor/decryptWith between fs.createReadStream and fs.createWriteStream with Node's defaults: every 64 KiB read and every write is a round trip through libuv's thread pool, which caps any such pipeline whatever it computes (section 4 has those streams alone, copying).";
 
 function checkCeiling(results: BenchResults): TargetVerdict {

@@ -2,7 +2,7 @@
  * Runs every vector of spec/vectors (format in spec/vectors/README.md) six
  * ways: whole (one-shot decrypt), streamed in one write, and streamed one byte
  * per write on the node backend, whole on the noble backend, and from a file
- * with decryptFile in the calling thread and on two worker threads. Each run must
+ * with decryptFile in the calling thread alone and on two worker threads alone. Each run must
  * give the vector's exact outcome, and for a signed file verified against its
  * `senders` report exactly the vector's `signer`. On failure, whatever the
  * stream released must be a prefix of the true plaintext, nothing at all
@@ -32,6 +32,7 @@ import {
 // Type-only: erased when built, so the generator's main() never runs here.
 import type { VectorFile } from '../spec/generate-vectors.js';
 import { isPrefixOf } from './core/support.js';
+import { CALLING_THREAD_ALONE, type Crew, WORKERS_ALONE, crewOptions } from './file/crews.js';
 
 /** This file is built to <outDir>/test/: two levels up is the repository root. */
 const VECTORS_DIR = fileURLToPath(new URL('../../spec/vectors/', import.meta.url));
@@ -107,15 +108,15 @@ function decryptStreamed(vector: VectorFile, writeSize: number): Promise<Outcome
 }
 
 /** Decrypts the file with decryptFile from a real file to a real file; a failure must leave no output behind. */
-async function decryptFromFile(vector: VectorFile, dir: string, threads: number): Promise<Outcome> {
+async function decryptFromFile(vector: VectorFile, dir: string, crew: Crew): Promise<Outcome> {
   const input = join(dir, `${vector.name}.cardseal`);
-  const output = join(dir, `${vector.name}-${threads}.out`);
+  const output = join(dir, `${vector.name}-${crew.threads}.out`);
   writeFileSync(input, Buffer.from(vector.file, 'base64'));
   try {
-    const { signer } = await decryptFile(input, output, vector.private_key, { ...optionsOf(vector), threads });
+    const { signer } = await decryptFile(input, output, vector.private_key, { ...optionsOf(vector), ...crewOptions(crew) });
     return { result: 'success', released: readFileSync(output), ...(signer === undefined ? {} : { signer: signer.id }) };
   } catch (error) {
-    const left = readdirSync(dir).filter((name) => name === `${vector.name}-${threads}.out` || name.startsWith(`.${vector.name}-${threads}.out.`));
+    const left = readdirSync(dir).filter((name) => name === `${vector.name}-${crew.threads}.out` || name.startsWith(`.${vector.name}-${crew.threads}.out.`));
     expect(left, 'files left by a failed decryptFile').to.deep.equal([]);
     return { result: resultOf(error), released: new Uint8Array(0) };
   }
@@ -207,8 +208,8 @@ describe('spec vectors', () => {
       it('whole, noble backend', async () => assertOutcome(vector, await decryptWhole(vector, 'noble')));
       it('streamed in one write', async () => assertOutcome(vector, await decryptStreamed(vector, Number.MAX_SAFE_INTEGER)));
       it('streamed one byte per write', async () => assertOutcome(vector, await decryptStreamed(vector, 1)));
-      it('from a file, in the calling thread', async () => assertOutcome(vector, await decryptFromFile(vector, dir, 0)));
-      it('from a file, on two worker threads', async () => assertOutcome(vector, await decryptFromFile(vector, dir, 2)));
+      it('from a file, in the calling thread', async () => assertOutcome(vector, await decryptFromFile(vector, dir, CALLING_THREAD_ALONE)));
+      it('from a file, on two worker threads alone', async () => assertOutcome(vector, await decryptFromFile(vector, dir, WORKERS_ALONE)));
     });
   }
 });

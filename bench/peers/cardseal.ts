@@ -19,7 +19,7 @@ export function parseRecipientLines(text: string): string[] {
   return text.split('\n').filter((line) => line.length > 0);
 }
 
-/** How a cardseal peer moves the file: the file API (`encryptFile`, on `threads` workers or its default), or the stream API. */
+/** How a cardseal peer moves the file: the file API (`encryptFile`, on `threads` threads or its default), or the stream API. */
 type Mode = { api: 'file'; threads?: number } | { api: 'stream' };
 
 const SUITE = `X25519 shared-ephemeral, HKDF-SHA-256, ChaCha20-Poly1305 in ${2 ** DEFAULT_CHUNK_EXPONENT / 1024} KiB chunks (the default), node:crypto backend`;
@@ -28,8 +28,8 @@ function identify(mode: Mode): { id: string; label: string; suite: string } {
   if (mode.api === 'stream') {
     return { id: 'cardseal-stream', label: 'cardseal (stream API)', suite: `${SUITE}; encryptFor/decryptWith between fs streams with Node's defaults` };
   }
-  if (mode.threads === undefined) return { id: 'cardseal', label: 'cardseal (file API)', suite: `${SUITE}; encryptFile/decryptFile, one worker thread per core` };
-  return { id: `cardseal-${mode.threads}t`, label: `cardseal (file API, ${mode.threads} thread)`, suite: `${SUITE}; encryptFile/decryptFile on ${mode.threads} worker thread` };
+  if (mode.threads === undefined) return { id: 'cardseal', label: 'cardseal (file API)', suite: `${SUITE}; encryptFile/decryptFile, one thread per core, the calling thread one of them` };
+  return { id: `cardseal-${mode.threads}t`, label: `cardseal (file API, ${mode.threads} thread)`, suite: `${SUITE}; encryptFile/decryptFile on ${mode.threads} thread (the calling thread alone)` };
 }
 
 function createCardsealPeer(mode: Mode): LibraryPeer {

@@ -17,6 +17,7 @@ import { FileError } from '../errors.js';
 import { openChunk, sealChunk } from '../stream/chunk-cipher.js';
 import { TAG_LENGTH } from '../stream/frame.js';
 import { hashSealedChunk } from '../signing/transcript.js';
+import type { BatchQueue } from './batch-queue.js';
 import { type BatchPlan, batchRange, planBatches } from './batches.js';
 
 /** Bytes of a sealed chunk's SHA-256 in the transcript (spec §9.3). */
@@ -136,5 +137,26 @@ export class BatchCipher {
     }
     writeFully(job.outputFd, pieces, first * job.chunkSize);
     return { plaintextBytes: (end - first) * job.chunkSize, chunkHashes: hashes };
+  }
+}
+
+/** What one thread's turn at the queue came to: a batch done, a batch failed, or nothing left to take. */
+export type BatchOutcome = { batch: number; result: BatchResult; error?: undefined } | { batch: number; error: Error; result?: undefined } | undefined;
+
+/**
+ * Takes the next batch from `queue` and runs it: the one step every thread of
+ * a job repeats. A failure stops every thread before the failed batch, so the
+ * batches below it still run and the first failure in chunk order is found.
+ */
+export function runNextBatch(cipher: BatchCipher, queue: BatchQueue): BatchOutcome {
+  const batch = queue.take();
+  if (batch === undefined) return undefined;
+  try {
+    const result = cipher.run(batch);
+    queue.addDone(result.plaintextBytes);
+    return { batch, result };
+  } catch (error) {
+    queue.stopBefore(batch);
+    return { batch, error: error as Error };
   }
 }

@@ -1,29 +1,32 @@
 /**
- * Runs one file job's batches on worker threads, or in the calling thread for
- * a small file, and reports the outcome as one thread would: a signed file's
- * chunk hashes in chunk order, and of several failures the first in chunk
- * order, so the result never depends on how the threads were scheduled.
+ * Runs one file job's batches on worker threads and in the calling thread,
+ * and reports the outcome as one thread would: a signed file's chunk hashes
+ * in chunk order, and of several failures the first in chunk order, so the
+ * result never depends on how the threads were scheduled.
  *
- * Workers are started per job and end with it, so nothing is left running
- * that could keep the process alive. A worker takes 50 to 100 ms to start
- * (bench/RESULTS.md), so the calling thread works on batches itself until
- * every worker is ready, then leaves the rest to them.
+ * The calling thread works too, one batch per turn of its event loop, unless
+ * the caller keeps it free: it is running already, while a worker takes 50 to
+ * 100 ms to start (bench/RESULTS.md), so a small file is done before any
+ * worker is ready and a large one gets a core's worth more than the workers
+ * alone. Workers come from the caller (lib/file/file-workers.ts), or are
+ * started for the job and stopped after it.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { Worker } from 'node:worker_threads';
 import type { BackendName, CryptoBackend } from '../crypto/index.js';
-import { CardsealError, FileError, errorFromCode } from '../errors.js';
-import { type BatchJob, BatchCipher } from './batch-cipher.js';
+import { FileError, errorFromCode } from '../errors.js';
+import { type BatchJob, BatchCipher, runNextBatch } from './batch-cipher.js';
 import { BatchQueue } from './batch-queue.js';
 import { planBatches } from './batches.js';
-import type { WorkerInput, WorkerMessage } from './chunk-worker.js';
+import { type FileWorkers, startFileWorkers } from './file-workers.js';
 
 const PROGRESS_INTERVAL_MS = 100;
 
 /** How to run a job. */
 export interface RunOptions {
-  /** Worker threads; 0 runs every batch in the calling thread, yielding to the event loop between batches. */
-  threads: number;
+  /** Whether the calling thread works on batches too, one per turn of its event loop. */
+  useCallingThread: boolean;
+  /** The caller's workers, or how many to start for this job alone and stop after it (0: the calling thread alone). */
+  workers: FileWorkers | number;
   backend: CryptoBackend;
   signal?: AbortSignal;
   /** Called now and then, and once at the end, with the plaintext bytes done so far. */
@@ -77,7 +80,8 @@ export function abortedError(): FileError {
  */
 export async function runBatches(job: BatchJob, options: RunOptions): Promise<void> {
   if (options.signal?.aborted === true) throw abortedError();
-  const queue = new BatchQueue(planBatches(job.chunkCount, job.chunkSize).batchCount);
+  const workers = typeof options.workers === 'number' ? (options.workers === 0 ? undefined : startFileWorkers(options.workers)) : options.workers;
+  const queue = new BatchQueue({ batchCount: planBatches(job.chunkCount, job.chunkSize).batchCount, workers: workers?.slots ?? 0 });
   const ordered = options.onChunkHashes === undefined ? undefined : new InOrder(options.onChunkHashes);
   const failure = new FirstFailure();
   const onAbort = (): void => {
@@ -85,33 +89,28 @@ export async function runBatches(job: BatchJob, options: RunOptions): Promise<vo
     failure.add(-1, abortedError());
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  // Workers report nothing per batch, so progress is sampled; the calling thread reports after each batch.
-  const progress = options.onProgress === undefined || options.threads === 0 ? undefined : setInterval(() => options.onProgress!(queue.doneBytes), PROGRESS_INTERVAL_MS);
+  // Workers report nothing per batch, so progress is sampled; the calling thread also reports after each of its batches.
+  const progress = options.onProgress === undefined || workers === undefined ? undefined : setInterval(() => options.onProgress!(queue.doneBytes), PROGRESS_INTERVAL_MS);
   progress?.unref();
   try {
-    if (options.threads === 0) await runHere(job, options, queue, ordered, failure);
-    else await runOnWorkers(job, options, queue, ordered, failure);
+    if (workers === undefined) await runHere(job, options, queue, ordered, failure);
+    else await runOnWorkers(job, options, workers, queue, ordered, failure);
   } finally {
     clearInterval(progress);
     options.signal?.removeEventListener('abort', onAbort);
+    // Workers started for this job alone end with it; a worker still starting never took a batch.
+    if (workers !== options.workers) void workers?.close();
   }
   if (failure.error !== undefined) throw failure.error;
   options.onProgress?.(queue.doneBytes);
 }
 
-/** Works on batches in the calling thread, one per turn of the event loop, until none is left or `until()` says to stop. */
-async function runHere(job: BatchJob, options: RunOptions, queue: BatchQueue, ordered: InOrder | undefined, failure: FirstFailure, until: () => boolean = () => false): Promise<void> {
+/** Works on batches in the calling thread, one per turn of the event loop, until none is left. */
+async function runHere(job: BatchJob, options: RunOptions, queue: BatchQueue, ordered: InOrder | undefined, failure: FirstFailure): Promise<void> {
   const cipher = new BatchCipher(job, options.backend);
-  for (let batch = until() ? undefined : queue.take(); batch !== undefined; batch = until() ? undefined : queue.take()) {
-    try {
-      const result = cipher.run(batch);
-      queue.addDone(result.plaintextBytes);
-      if (result.chunkHashes !== undefined) ordered?.add(batch, result.chunkHashes);
-    } catch (error) {
-      queue.stopBefore(batch);
-      failure.add(batch, error as Error);
-      return;
-    }
+  for (let outcome = runNextBatch(cipher, queue); outcome !== undefined; outcome = runNextBatch(cipher, queue)) {
+    if (outcome.error !== undefined) return failure.add(outcome.batch, outcome.error);
+    if (outcome.result.chunkHashes !== undefined) ordered?.add(outcome.batch, outcome.result.chunkHashes);
     options.onProgress?.(queue.doneBytes);
     // One batch at a time, so timers, I/O and an abort still get their turn.
     await nextTurn();
@@ -119,48 +118,53 @@ async function runHere(job: BatchJob, options: RunOptions, queue: BatchQueue, or
 }
 
 /**
- * Runs the job on `options.threads` workers, with the calling thread working
- * until they are all ready. The job is over when every batch is done, or,
- * after a failure or an abort, when every thread has stopped; a worker still
- * starting then is not waited for: it never took a batch, so it is terminated.
+ * Runs the job on `workers`, and in the calling thread unless the caller
+ * keeps it free. The job is over once the calling thread has stopped and the
+ * counter is quiet (lib/file/batch-queue.ts): nothing is left to take, and
+ * every worker that took part has said so after its last result. A worker
+ * that has not reached the job by then is not waited for.
  */
-function runOnWorkers(job: BatchJob, options: RunOptions, queue: BatchQueue, ordered: InOrder | undefined, failure: FirstFailure): Promise<void> {
-  const input: WorkerInput = { job, backend: options.backend.name as BackendName, queue: queue.shared };
-  let ready = 0;
-  let settled = false;
-  let resolveJob: () => void;
-  const job$ = new Promise<void>((resolve) => (resolveJob = resolve));
-  const crew = Array.from({ length: options.threads }, () => ({ worker: new Worker(new URL('./chunk-worker.js', import.meta.url), { workerData: input }), running: true }));
+function runOnWorkers(job: BatchJob, options: RunOptions, workers: FileWorkers, queue: BatchQueue, ordered: InOrder | undefined, failure: FirstFailure): Promise<void> {
+  let callingThreadRunning = options.useCallingThread;
+  let settle: () => void;
+  const over = new Promise<void>((resolve) => (settle = resolve));
   const settleIfOver = (): void => {
-    if (settled || !(queue.complete || crew.every((member) => !member.running))) return;
-    settled = true;
-    // Every batch is done: a worker still running is one still starting, or one about to find the queue empty.
-    for (const member of crew) if (member.running) void member.worker.terminate();
-    resolveJob();
+    if (!callingThreadRunning && queue.quiet) {
+      detach();
+      settle();
+    }
   };
-  for (const member of crew) {
-    let finished = false;
-    member.worker.on('message', (message: WorkerMessage) => {
-      if (message.kind === 'hashes') ordered?.add(message.batch, message.hashes);
-      else if (message.kind === 'failed') failure.add(message.batch, errorFromCode(message.code, message.message));
-      else if (message.kind === 'ready') ready++;
-      else finished = true;
-    });
-    member.worker.once('error', (error) => {
-      // A worker that dies (out of memory, a bug) takes its batch with it: nothing it did can be trusted.
-      queue.stopBefore(0);
-      failure.add(-1, error instanceof CardsealError ? error : new Error(`internal error: a file worker failed: ${error.message}`));
-    });
-    member.worker.once('exit', () => {
-      member.running = false;
-      if (!finished && !settled) {
-        queue.stopBefore(0);
-        failure.add(-1, new Error('internal error: a file worker stopped before it finished'));
-      }
-      settleIfOver();
-    });
+  const fail = (error: Error): void => {
+    queue.stopBefore(0);
+    failure.add(-1, error);
+  };
+  if (workers.size === 0 && !options.useCallingThread) fail(new Error('internal error: every file worker has failed'));
+  const detach = workers.dispatch(
+    { batches: job, backend: options.backend.name as BackendName, queue: queue.shared },
+    {
+      message(message) {
+        if (message.kind === 'hashes') ordered?.add(message.batch, message.hashes);
+        else if (message.kind === 'failed') failure.add(message.batch, errorFromCode(message.code, message.message));
+        else queue.leave(message.slot);
+        settleIfOver();
+      },
+      died(slot, error) {
+        // A worker that dies inside the job takes its batch with it: nothing it did can be trusted.
+        if (queue.isInside(slot) || (workers.size === 0 && !callingThreadRunning)) fail(error);
+        queue.leave(slot);
+        settleIfOver();
+      },
+    },
+  );
+  if (options.useCallingThread) {
+    void runHere(job, options, queue, ordered, failure)
+      .catch((error: unknown) => fail(error as Error))
+      .finally(() => {
+        callingThreadRunning = false;
+        settleIfOver();
+      });
+  } else {
+    settleIfOver();
   }
-  // Meanwhile this thread works, so the job does not wait for the workers to start.
-  void runHere(job, options, queue, ordered, failure, () => ready === options.threads).then(settleIfOver);
-  return job$;
+  return over;
 }

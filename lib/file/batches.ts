@@ -12,6 +12,8 @@ import { TAG_LENGTH } from '../stream/frame.js';
  * that every thread's two buffers stay a few MiB (bench/RESULTS.md §1).
  */
 export const BATCH_BYTES = 1 << 20;
+/** Below this many payload bytes a file job runs in the calling thread alone: starting workers would cost more than they save (bench/RESULTS.md). */
+export const PARALLEL_MIN_BYTES = 8 * BATCH_BYTES;
 
 /** A payload's chunks, grouped into batches. */
 export interface BatchPlan {

@@ -1,8 +1,8 @@
 /**
  * Decrypting one file into another, on every core. The envelope is read and
  * opened first (spec/format.md §3–§6); the chunks a streaming decoder would
- * open before the end of input (lib/file/batches.ts) are opened by worker
- * threads, each written to its offset in a temporary file only once it has
+ * open before the end of input (lib/file/batches.ts) are opened by the
+ * calling thread and worker threads, each written to its offset in a temporary file only once it has
  * authenticated; then the tail, the final chunk and a signed file's block,
  * is opened here by the same rules as the Transform (lib/stream/payload-tail.ts).
  * The output is renamed into place only after every chunk, and a signature
@@ -27,7 +27,7 @@ import { openPayloadTail } from '../stream/payload-tail.js';
 import { readFully, writeFully } from './batch-cipher.js';
 import { runBatches } from './batch-runner.js';
 import { chunksBeforeTail } from './batches.js';
-import { type FileJobOptions, type FileJobResult, type Source, closeSource, openSource, streamFile, threadsFor, writePositionally } from './endpoints.js';
+import { type FileJobOptions, type FileJobResult, type Source, type ThreadPlan, closeSource, openSource, planThreads, streamFile, writePositionally } from './endpoints.js';
 
 /** Bytes that tell armored input from binary: the BEGIN line (spec §10). */
 const ARMOR_SNIFF_LENGTH = 29;
@@ -64,7 +64,7 @@ function readEnvelope(source: Source, maxHeaderBytes: number): Uint8Array {
  * and, with `verifyWith`, the sender's signature has verified; on any failure
  * it is left as it was.
  * @throws as `decryptWith`; FileError ERR_FILE (cannot read, write or rename; the input changed),
- *   ERR_ABORTED; RangeError for a bad `threads`
+ *   ERR_ABORTED; RangeError or TypeError for a bad `threads` or `useCallingThread`
  */
 export async function decryptFile(input: string, output: string, privateKey: Identities, options: DecryptFileOptions = {}): Promise<DecryptFileResult> {
   const keys = resolveIdentities(privateKey);
@@ -77,11 +77,11 @@ export async function decryptFile(input: string, output: string, privateKey: Ide
     const envelope = readEnvelope(source, policy.maxHeaderBytes);
     const decryption = openDecryption(envelope, keys, policy);
     try {
-      const threads = threadsFor(options.threads, source.size - envelope.length, decryption.backend);
+      const plan = planThreads(options, source.size - envelope.length, decryption.backend);
       const positional = await writePositionally(output, options, async (target) => {
-        const result = await openPayload(source, target, decryption, envelope.length, threads, options);
+        const result = await openPayload(source, target, decryption, envelope.length, plan, options);
         const signer = await checkSignature(decryption, policy, result.block);
-        return { bytesRead: source.size, bytesWritten: result.plaintextBytes, threads, header: decryption.header, signer };
+        return { bytesRead: source.size, bytesWritten: result.plaintextBytes, threads: plan.threads, header: decryption.header, signer };
       });
       return positional ?? (await streamDecryption(source, new DecryptStream(keys, options), output, options));
     } finally {
@@ -93,11 +93,11 @@ export async function decryptFile(input: string, output: string, privateKey: Ide
 }
 
 /**
- * Opens the payload into `target`: the chunks before the tail on the worker
+ * Opens the payload into `target`: the chunks before the tail on the job's
  * threads, then the tail here. Returns the plaintext length and a signed
  * file's still-sealed signature block.
  */
-async function openPayload(source: Source, target: AtomicTarget, decryption: Decryption, payloadOffset: number, threads: number, options: DecryptFileOptions): Promise<{ plaintextBytes: number; block: Uint8Array | undefined }> {
+async function openPayload(source: Source, target: AtomicTarget, decryption: Decryption, payloadOffset: number, plan: ThreadPlan, options: DecryptFileOptions): Promise<{ plaintextBytes: number; block: Uint8Array | undefined }> {
   const { chunkSize, transcript } = decryption;
   const frameLength = chunkSize + TAG_LENGTH;
   const sealedLength = source.size - payloadOffset;
@@ -115,7 +115,8 @@ async function openPayload(source: Source, target: AtomicTarget, decryption: Dec
       hashChunks: transcript !== undefined,
     },
     {
-      threads,
+      useCallingThread: plan.useCallingThread,
+      workers: plan.workers,
       backend: decryption.backend,
       signal: options.signal,
       onProgress: options.onProgress === undefined ? undefined : (done) => options.onProgress!(Math.min(source.size, payloadOffset + (done / chunkSize) * frameLength), source.size),

@@ -1,8 +1,8 @@
 /**
  * Encrypting one file into another, on every core (spec/format.md §7.3: every
  * chunk's place in the output is known in advance). The envelope is written
- * first, then worker threads seal batches of chunks straight from the input
- * to their offsets in a temporary file, which is renamed over the output only
+ * first, then the calling thread and worker threads seal batches of chunks
+ * straight from the input to their offsets in a temporary file, which is renamed over the output only
  * once everything is written and fsynced. A signed file's chunk hashes come
  * back in order and the signature block is written last (§9).
  *
@@ -17,7 +17,7 @@ import { EncryptStream, encryptFor } from '../stream/encrypt.js';
 import { SIGNATURE_BLOCK_LENGTH, chunkCount, payloadLength } from '../stream/frame.js';
 import { writeFully } from './batch-cipher.js';
 import { runBatches } from './batch-runner.js';
-import { type FileJobOptions, type FileJobResult, closeSource, openSource, streamFile, threadsFor, writePositionally } from './endpoints.js';
+import { type FileJobOptions, type FileJobResult, closeSource, openSource, planThreads, streamFile, writePositionally } from './endpoints.js';
 
 /** Options for {@link encryptFile}: those of `encryptFor`, and how the job runs. */
 export interface EncryptFileOptions extends EncryptOptions, FileJobOptions {}
@@ -31,7 +31,7 @@ export interface EncryptFileOptions extends EncryptOptions, FileJobOptions {}
  * The input's size is read when the job starts, and that many bytes are
  * encrypted: a file that grows meanwhile is cut there, one that shrinks fails.
  * @throws as `encryptFor`; FileError ERR_FILE (cannot read, write or rename; the input
- *   shrank), ERR_ABORTED; RangeError or TypeError for a bad `threads`
+ *   shrank), ERR_ABORTED; RangeError or TypeError for a bad `threads` or `useCallingThread`
  */
 export async function encryptFile(input: string, output: string, recipients: Iterable<Recipient>, options: EncryptFileOptions = {}): Promise<FileJobResult> {
   return encryptFileWith(input, output, recipients, options, {});
@@ -45,7 +45,7 @@ export async function encryptFileWith(input: string, output: string, recipients:
     const encryption = startEncryption(recipients, options, internals);
     try {
       const { backend, envelope, signer, chunkSize } = encryption;
-      const threads = threadsFor(options.threads, source.size, backend);
+      const plan = planThreads(options, source.size, backend);
       const positional = await writePositionally(output, options, async (target) => {
         writeFully(target.fd, [envelope], 0);
         const transcript = signer === undefined ? undefined : new Transcript(backend, envelope);
@@ -61,7 +61,8 @@ export async function encryptFileWith(input: string, output: string, recipients:
           hashChunks: transcript !== undefined,
         } as const;
         await runBatches(job, {
-          threads,
+          useCallingThread: plan.useCallingThread,
+          workers: plan.workers,
           backend,
           signal: options.signal,
           onProgress: options.onProgress === undefined ? undefined : (done) => options.onProgress!(done, source.size),
@@ -72,7 +73,7 @@ export async function encryptFileWith(input: string, output: string, recipients:
           writeFully(target.fd, [signer.sealBlock(backend, encryption.signatureKey!, transcript!.digest())], written);
           written += SIGNATURE_BLOCK_LENGTH;
         }
-        return { bytesRead: source.size, bytesWritten: written, threads };
+        return { bytesRead: source.size, bytesWritten: written, threads: plan.threads };
       });
       // Out to a pipe or a terminal: the envelope sealed above goes first, never sealed twice.
       return positional ?? (await streamFile(source, new EncryptStream(recipients, options, { encryption }), output, options));

@@ -17,13 +17,12 @@ import { type AtomicFileOptions, type AtomicTarget, isPipe, openAtomicTarget } f
 import { toFileError } from '../io/file-error.js';
 import { startWriteBehind } from '../io/write-behind.js';
 import { abortedError } from './batch-runner.js';
-import { BATCH_BYTES } from './batches.js';
+import { BATCH_BYTES, PARALLEL_MIN_BYTES } from './batches.js';
+import { FileWorkers } from './file-workers.js';
 
-/** Below this many payload bytes a file job runs in the calling thread: starting workers would cost more than they save (bench/RESULTS.md). */
-export const PARALLEL_MIN_BYTES = 8 * BATCH_BYTES;
-/** The most worker threads a job starts by default; past a few cores the disk, not the cipher, sets the pace. */
+/** The most threads a job uses by default; past a few cores the disk, not the cipher, sets the pace. */
 const MAX_DEFAULT_THREADS = 8;
-/** The most worker threads a caller may ask for. */
+/** The most threads a caller may ask for. */
 const MAX_THREADS = 64;
 /** Reads of the streamed path: one round trip through libuv's thread pool each, so large. */
 const STREAM_READ_BYTES = 1 << 20;
@@ -31,11 +30,24 @@ const STREAM_READ_BYTES = 1 << 20;
 /** Options every file job takes. */
 export interface FileJobOptions extends AtomicFileOptions {
   /**
-   * Worker threads that seal or open chunks in parallel; 0 runs everything in
-   * the calling thread. Default: one per core (up to 8) for inputs of 8 MiB
-   * and more, 0 below. A custom backend object always runs in the calling thread.
+   * Threads that seal or open batches of chunks in parallel, the calling
+   * thread included. Default: one per core (up to 8) for inputs of 8 MiB and
+   * more, 1 (the calling thread alone) below. A custom backend object always
+   * runs in the calling thread alone.
    */
   threads?: number;
+  /**
+   * Whether the calling thread works on batches too, one per turn of its
+   * event loop (about a millisecond each), alongside `threads - 1` workers.
+   * Default true. False leaves its event loop free for other work: `threads`
+   * workers do every batch, and the job first waits for them to start.
+   */
+  useCallingThread?: boolean;
+  /**
+   * Workers started ahead with `startFileWorkers`, used instead of starting
+   * new ones for this job (and left running after it); not with `threads`.
+   */
+  workers?: FileWorkers;
   /** Aborts the job: the output is discarded and the promise rejects with ERR_ABORTED. */
   signal?: AbortSignal;
   /** Called now and then, and once at the end, with the input bytes processed and the input's size (undefined for a pipe). */
@@ -47,7 +59,7 @@ export interface FileJobResult {
   /** Bytes read from the input and written to the output. */
   bytesRead: number;
   bytesWritten: number;
-  /** Worker threads used: 0 for the calling thread; undefined when the job was streamed (a pipe, or armor). */
+  /** Threads that worked on the job, the calling thread included when it did; undefined when the job was streamed (a pipe, or armor). */
   threads: number | undefined;
 }
 
@@ -143,18 +155,33 @@ export async function writePositionally<T>(output: string, options: FileJobOptio
   }
 }
 
+/** The threads of one job. */
+export interface ThreadPlan {
+  /** Threads that work, the calling thread included when it does. */
+  threads: number;
+  useCallingThread: boolean;
+  /** The caller's workers, or how many to start for this job alone. */
+  workers: FileWorkers | number;
+}
+
 /**
- * Worker threads for a payload of `payloadBytes`: the caller's choice, else
- * none for a small payload and one per core (at most 8) for a large one.
- * @throws RangeError for a thread count that is not an integer from 0 to 64
+ * The threads for a payload of `payloadBytes`: the caller's workers or
+ * thread count, else the calling thread alone for a small payload and one
+ * thread per core (at most 8) for a large one.
+ * @throws TypeError, RangeError for a thread count that is not an integer from 1 to 64, a
+ *   `useCallingThread` that is not a boolean, or `workers` that are not a FileWorkers or come with `threads`
  */
-export function threadsFor(requested: number | undefined, payloadBytes: number, backend: CryptoBackend): number {
-  if (requested !== undefined) assertInteger(requested, 'threads', 0, MAX_THREADS);
+export function planThreads(options: FileJobOptions, payloadBytes: number, backend: CryptoBackend): ThreadPlan {
+  const { threads: requested, useCallingThread = true, workers } = options;
+  if (requested !== undefined) assertInteger(requested, 'threads', 1, MAX_THREADS);
+  if (typeof useCallingThread !== 'boolean') throw new TypeError('useCallingThread must be a boolean');
+  if (workers !== undefined && !(workers instanceof FileWorkers)) throw new TypeError('workers must come from startFileWorkers');
+  if (workers !== undefined && requested !== undefined) throw new TypeError('give threads or workers, not both');
   // Workers name their backend to load it; an object of the caller's cannot cross a thread boundary.
-  if (backend.name !== 'node' && backend.name !== 'noble') return 0;
-  if (requested !== undefined) return requested;
-  if (payloadBytes < PARALLEL_MIN_BYTES) return 0;
-  return Math.min(availableParallelism(), MAX_DEFAULT_THREADS, Math.ceil(payloadBytes / BATCH_BYTES));
+  if (backend.name !== 'node' && backend.name !== 'noble') return { threads: 1, useCallingThread: true, workers: 0 };
+  if (workers !== undefined) return { threads: workers.size + (useCallingThread ? 1 : 0), useCallingThread, workers };
+  const threads = requested ?? (payloadBytes < PARALLEL_MIN_BYTES ? 1 : Math.min(availableParallelism(), MAX_DEFAULT_THREADS, Math.ceil(payloadBytes / BATCH_BYTES)));
+  return { threads, useCallingThread, workers: threads - (useCallingThread ? 1 : 0) };
 }
 
 /**

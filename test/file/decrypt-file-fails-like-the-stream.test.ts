@@ -9,6 +9,7 @@ import { SIGNATURE_BLOCK_LENGTH, TAG_LENGTH } from '../../lib/stream/frame.js';
 import { C, encryptPiped, expectSameBytes, patternBytes, runPipeline } from '../core/support.js';
 import { makeSender, signedBy } from '../signing/support.js';
 import { scratchFolder } from '../scratch.js';
+import { CALLING_THREAD_ALONE, CREWS, WORKERS_ALONE, crewOptions } from './crews.js';
 
 const FRAME = C + TAG_LENGTH;
 
@@ -92,12 +93,12 @@ describe('decryptFile fails like the stream', () => {
         const damaged = damage.apply(file);
         const streamed = outcomeOf((await runPipeline(damaged, 1 << 20, decryptWith(recipient.privateKey, decryptOptions))).error);
         writeFileSync(files.path('in'), damaged);
-        for (const threads of [0, 3]) {
-          const fromFile = await decryptFile(files.path('in'), files.path('out'), recipient.privateKey, { ...decryptOptions, threads }).then(
+        for (const crew of [CALLING_THREAD_ALONE, WORKERS_ALONE]) {
+          const fromFile = await decryptFile(files.path('in'), files.path('out'), recipient.privateKey, { ...decryptOptions, ...crewOptions(crew) }).then(
             () => 'success',
             (error: unknown) => outcomeOf(error),
           );
-          expect(fromFile, `${damage.name}, ${threads} threads`).to.equal(streamed);
+          expect(fromFile, `${damage.name}, ${crew.name}`).to.equal(streamed);
           expect(existsSync(files.path('out')), `output left after ${damage.name}`).to.equal(false);
         }
         expect(files.entries(), `files left after ${damage.name}`).to.deep.equal(['in']);
@@ -110,13 +111,14 @@ describe('decryptFile fails like the stream', () => {
     });
   }
 
-  it('of several damaged chunks in several batches, names the first, however the workers are scheduled', async () => {
+  it('of several damaged chunks in several batches, names the first, however the threads are scheduled', async () => {
     const file = await encryptPiped([recipient.publicKey], plaintext, 100_000, { chunkSize: C });
     const envelopeLength = 16 + new DataView(file.buffer, file.byteOffset).getUint32(12) + 32;
     for (const index of [5, 300, 520]) file[envelopeLength + index * FRAME + 7]! ^= 1;
     writeFileSync(files.path('in'), file);
     for (let run = 0; run < 6; run++) {
-      const error = await decryptFile(files.path('in'), files.path('out'), recipient.privateKey, { threads: 3 }).catch((e: unknown) => e);
+      const crew = CREWS[run % CREWS.length]!;
+      const error = await decryptFile(files.path('in'), files.path('out'), recipient.privateKey, crewOptions(crew)).catch((e: unknown) => e);
       expect((error as CardsealError).code).to.equal('ERR_PAYLOAD_AUTH');
       expect((error as Error).message).to.match(/^chunk 5 failed authentication/);
     }
@@ -126,7 +128,7 @@ describe('decryptFile fails like the stream', () => {
   it('decrypts what the stream decrypts, with the same signer', async () => {
     const file = await encryptPiped([recipient.publicKey], plaintext, 100_000, signedBy(sender, { chunkSize: C }));
     writeFileSync(files.path('in'), file);
-    const result = await decryptFile(files.path('in'), files.path('out'), recipient.privateKey, { verifyWith: [sender.card], threads: 2 });
+    const result = await decryptFile(files.path('in'), files.path('out'), recipient.privateKey, { verifyWith: [sender.card], ...crewOptions(WORKERS_ALONE) });
     expect(result.signer?.id).to.equal(sender.card.id);
     expect(result.bytesWritten).to.equal(plaintext.length);
     expectSameBytes(readFileSync(files.path('out')), plaintext);

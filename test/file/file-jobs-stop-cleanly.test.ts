@@ -9,6 +9,7 @@ import { encryptFile } from '../../lib/file/encrypt-file.js';
 import { generateKeyPair } from '../../lib/keys/keys.js';
 import { C, patternBytes, thrownBy } from '../core/support.js';
 import { scratchFolder } from '../scratch.js';
+import { CALLING_THREAD_ALONE, WORKERS_ALONE, crewOptions } from './crews.js';
 
 function codeOf(error: unknown): string | undefined {
   return error instanceof CardsealError ? error.code : undefined;
@@ -19,15 +20,15 @@ describe('file jobs stop cleanly', () => {
   const { publicKey, privateKey } = generateKeyPair();
   const plaintext = patternBytes(12 * BATCH_BYTES, 2);
 
-  for (const threads of [0, 2]) {
-    it(`an abort removes the temporary file at once and rejects with ERR_ABORTED (${threads} threads)`, async () => {
+  for (const crew of [CALLING_THREAD_ALONE, WORKERS_ALONE]) {
+    it(`an abort removes the temporary file at once and rejects with ERR_ABORTED (${crew.name})`, async () => {
       // Workers report progress every 100 ms, so their input is a sparse GiB: still running at the first report.
-      writeFileSync(files.path('in'), threads === 0 ? plaintext : '');
-      if (threads > 0) truncateSync(files.path('in'), 1 << 30);
+      writeFileSync(files.path('in'), crew === CALLING_THREAD_ALONE ? plaintext : '');
+      if (crew !== CALLING_THREAD_ALONE) truncateSync(files.path('in'), 1 << 30);
       const controller = new AbortController();
       let during: string[] | undefined;
       const error = await encryptFile(files.path('in'), files.path('out'), [publicKey], {
-        threads,
+        ...crewOptions(crew),
         chunkSize: C,
         signal: controller.signal,
         onProgress: () => {
@@ -83,11 +84,14 @@ describe('file jobs stop cleanly', () => {
 
   it('refuses a bad thread count as a caller error, and a folder or a missing input with ERR_FILE', async () => {
     writeFileSync(files.path('in'), plaintext.subarray(0, 10));
-    for (const [threads, type] of [[-1, RangeError], [65, RangeError], [1.5, TypeError]] as const) {
+    for (const [threads, type] of [[0, RangeError], [65, RangeError], [1.5, TypeError]] as const) {
       const error = await encryptFile(files.path('in'), files.path('out'), [publicKey], { threads }).catch((e: unknown) => e);
       expect(error, `threads ${threads}`).to.be.instanceOf(type);
       expect((error as Error).message).to.match(/^threads must be/);
     }
+    const notBoolean = await encryptFile(files.path('in'), files.path('out'), [publicKey], { useCallingThread: 'no' as unknown as boolean }).catch((e: unknown) => e);
+    expect(notBoolean).to.be.instanceOf(TypeError);
+    expect((notBoolean as Error).message).to.equal('useCallingThread must be a boolean');
     expect(codeOf(await encryptFile(files.path('missing'), files.path('out'), [publicKey]).catch((e: unknown) => e))).to.equal('ERR_FILE');
     expect(codeOf(await decryptFile(files.path(''), files.path('out'), privateKey).catch((e: unknown) => e))).to.equal('ERR_FILE');
     expect(existsSync(files.path('out'))).to.equal(false);

@@ -9,6 +9,7 @@ import { generateKeyPair } from '../../lib/keys/keys.js';
 import { ciphertextSize } from '../../lib/sizes.js';
 import { expectSameBytes, patternBytes } from '../core/support.js';
 import { scratchFolder } from '../scratch.js';
+import { WORKERS_ALONE, crewOptions } from './crews.js';
 
 /** Collects what is written into the named pipe at `path` until its writer closes. */
 function drain(path: string): Promise<Buffer> {
@@ -34,7 +35,7 @@ describe('file jobs on pipes, devices and armor', () => {
     expect(result.threads).to.equal(undefined);
     expect(result.bytesRead).to.equal(plaintext.length);
     expect(result.bytesWritten).to.equal(ciphertextSize(plaintext.length));
-    await decryptFile(files.path('out'), files.path('back'), alice.privateKey, { threads: 2 });
+    await decryptFile(files.path('out'), files.path('back'), alice.privateKey, crewOptions(WORKERS_ALONE));
     expectSameBytes(readFileSync(files.path('back')), plaintext);
   });
 
@@ -57,8 +58,8 @@ describe('file jobs on pipes, devices and armor', () => {
       this.skip();
     }
     writeFileSync(files.path('in'), plaintext);
-    const result = await encryptFile(files.path('in'), files.path('null'), [alice.publicKey], { threads: 2 });
-    expect(result.threads).to.equal(2);
+    const result = await encryptFile(files.path('in'), files.path('null'), [alice.publicKey], crewOptions(WORKERS_ALONE));
+    expect(result.threads).to.equal(WORKERS_ALONE.threads);
     expect(statSync(files.path('null')).isCharacterDevice()).to.equal(true);
     expect(files.entries()).to.deep.equal(['in', 'null']);
   });

@@ -1,26 +1,15 @@
 /**
- * `cardseal encrypt`: file to file on the file engine, on every core
- * (lib/cli/file-job.ts); otherwise input → (progress) → encryptFor → output.
- * When the output is a URL and the input size is known, the upload declares
- * the exact length (ciphertextSize, then armoredSize with -a), as presigned
- * S3 and Azure PUTs require; otherwise it is sent chunked. With --sign the
- * file is signed by its sender (spec/format.md §9), which adds the fixed-size
- * signature block to that length.
+ * `cardseal encrypt`: its flags and help, and what it starts before the rest
+ * of it loads: for a large file-to-file job, the file engine's workers, which
+ * take as long to start as the command takes to load. The work itself is in
+ * run-encrypt.ts.
  */
-import { armoredSize } from '../../armor/armor.js';
-import { KeyError, UsageError } from '../../errors.js';
-import { isHttpUrl } from '../../io/url.js';
-import { resolveRecipients } from '../../recipients/recipient.js';
-import { ciphertextSize } from '../../sizes.js';
-import { encryptFile } from '../../file/encrypt-file.js';
-import { encryptFor } from '../../stream/encrypt.js';
+import { UsageError } from '../../errors.js';
 import { flagValue, hasFlag } from '../args.js';
-import { type Command, openTransfer, streamTo } from '../command.js';
-import { filePaths, runFileJob } from '../file-job.js';
+import type { Command } from '../command.js';
+import { startWorkersFor } from '../file-job.js';
 import { DIRECTORY_FLAG, INPUT_DETAILS, OUTPUT_FLAG, PASSPHRASE_FILE_FLAG, QUIET_FLAG } from '../flags.js';
-import { gatherRecipients } from '../recipients.js';
 import { withHint } from '../report.js';
-import { loadSender } from '../sender-card.js';
 
 const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, kib: 1024, m: 1024 ** 2, mib: 1024 ** 2 };
 
@@ -80,29 +69,13 @@ export const encrypt: Command = {
     const chunkSizeText = flagValue(parsed, 'chunk-size');
     const chunkSize = chunkSizeText === undefined ? undefined : parseChunkSize(chunkSizeText);
     const armor = hasFlag(parsed, 'armor');
-    const recipients = await gatherRecipients(parsed, terminal.env);
-    if (recipients.length === 0) throw new KeyError('ERR_KEY_NO_RECIPIENTS', 'no recipients given');
-    // Resolving verifies every card and folds duplicates before any output exists.
-    const uniqueRecipients = resolveRecipients(recipients).length;
-    const sender = await loadSender(parsed, terminal);
-    const signing = sender === undefined ? {} : { signWith: sender.key, senderCard: sender.card };
-    const options = { ...(chunkSize === undefined ? {} : { chunkSize }), ...signing, armor };
+    // Started first, the workers start while the rest of the command loads (armored output is streamed).
+    const workers = armor ? undefined : startWorkersFor(parsed);
     try {
-      const files = filePaths(parsed);
-      if (files !== undefined) {
-        await runFileJob(parsed, terminal, files.input, (job) => encryptFile(files.input, files.output, recipients, { ...options, ...job }));
-        return;
-      }
-      const target = flagValue(parsed, 'output');
-      const { stages, output } = await openTransfer(parsed, terminal, (input) => {
-        if (target === undefined || !isHttpUrl(target) || input.size === undefined) return { binary: !armor };
-        const binaryLength = ciphertextSize(input.size, { recipients: uniqueRecipients, chunkSize, signed: sender !== undefined });
-        return { binary: !armor, contentLength: armor ? armoredSize(binaryLength) : binaryLength };
-      });
-      stages.push(encryptFor(recipients, options));
-      await streamTo(stages, output);
+      const { runEncrypt } = await import('./run-encrypt.js');
+      await runEncrypt(parsed, terminal, { chunkSize, armor, workers });
     } finally {
-      sender?.key.destroy();
+      void workers?.close();
     }
   },
 };

@@ -1,0 +1,108 @@
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CardsealError } from '../../lib/errors.js';
+import { BATCH_BYTES } from '../../lib/file/batches.js';
+import { decryptFile } from '../../lib/file/decrypt-file.js';
+import { encryptFileWith } from '../../lib/file/encrypt-file.js';
+import { startFileWorkers } from '../../lib/file/file-workers.js';
+import { generateKeyPair } from '../../lib/keys/keys.js';
+import { C, encryptPiped, expectSameBytes, fixedRandomness, patternBytes } from '../core/support.js';
+import { makeSender, signedBy } from '../signing/support.js';
+import { scratchFolder } from '../scratch.js';
+
+const LIBRARY = fileURLToPath(new URL('../../lib/index.js', import.meta.url));
+
+describe('file workers serve many jobs', () => {
+  const files = scratchFolder();
+  const alice = generateKeyPair();
+  const sender = makeSender('erin@example.com');
+
+  it('run job after job, signed and not, sealing and opening, without the calling thread', async () => {
+    const workers = startFileWorkers(2);
+    try {
+      for (const [i, length] of [0, C + 1, 3 * BATCH_BYTES + 5, 5 * BATCH_BYTES].entries()) {
+        const plaintext = patternBytes(length, i + 20);
+        writeFileSync(files.path('in'), plaintext);
+        const options = i % 2 === 0 ? { chunkSize: C } : signedBy(sender, { chunkSize: C });
+        const sealed = await encryptFileWith(files.path('in'), files.path('out'), [alice.publicKey], { ...options, workers, useCallingThread: false }, { randomness: fixedRandomness(i) });
+        expect(sealed.threads).to.equal(2);
+        expectSameBytes(readFileSync(files.path('out')), await encryptPiped([alice.publicKey], plaintext, 65_536, options, fixedRandomness(i)), `sealed ${length} bytes`);
+        const opened = await decryptFile(files.path('out'), files.path('back'), alice.privateKey, { workers, useCallingThread: false, ...(i % 2 === 0 ? {} : { verifyWith: [sender.card] }) });
+        expect(opened.threads).to.equal(2);
+        expectSameBytes(readFileSync(files.path('back')), plaintext, `opened ${length} bytes`);
+      }
+    } finally {
+      await workers.close();
+    }
+  });
+
+  it('take two jobs at once, each getting its own bytes, with the calling thread working too', async () => {
+    const workers = startFileWorkers(2);
+    try {
+      const first = patternBytes(4 * BATCH_BYTES + 9, 31);
+      const second = patternBytes(6 * BATCH_BYTES + 3, 32);
+      writeFileSync(files.path('a'), first);
+      writeFileSync(files.path('b'), second);
+      const [a, b] = await Promise.all([
+        encryptFileWith(files.path('a'), files.path('a.sealed'), [alice.publicKey], { chunkSize: C, workers }, { randomness: fixedRandomness(1) }),
+        encryptFileWith(files.path('b'), files.path('b.sealed'), [alice.publicKey], { chunkSize: C, workers }, { randomness: fixedRandomness(2) }),
+      ]);
+      expect([a.threads, b.threads]).to.deep.equal([3, 3]);
+      expectSameBytes(readFileSync(files.path('a.sealed')), await encryptPiped([alice.publicKey], first, 65_536, { chunkSize: C }, fixedRandomness(1)), 'first');
+      expectSameBytes(readFileSync(files.path('b.sealed')), await encryptPiped([alice.publicKey], second, 65_536, { chunkSize: C }, fixedRandomness(2)), 'second');
+    } finally {
+      await workers.close();
+    }
+  });
+
+  it('closed during a job, abort it and leave no output; closed, take no more jobs', async () => {
+    writeFileSync(files.path('in'), '');
+    truncateSync(files.path('in'), 1 << 30);
+    const workers = startFileWorkers(1);
+    let closing: Promise<void> | undefined;
+    const error = await encryptFileWith(
+      files.path('in'),
+      files.path('out'),
+      [alice.publicKey],
+      { chunkSize: C, workers, useCallingThread: false, onProgress: (done) => void (done > 0 && (closing ??= workers.close())) },
+      {},
+    ).catch((e: unknown) => e);
+    await closing;
+    expect((error as CardsealError).code).to.equal('ERR_ABORTED');
+    expect((error as Error).message).to.equal('the file workers were closed during the job; its output was discarded');
+    expect(existsSync(files.path('out'))).to.equal(false);
+    expect(files.entries()).to.deep.equal(['in']);
+    writeFileSync(files.path('in'), 'small');
+    const refused = await encryptFileWith(files.path('in'), files.path('out'), [alice.publicKey], { workers }, {}).catch((e: unknown) => e);
+    expect((refused as Error).message).to.equal('these file workers are closed');
+  });
+
+  it('refuse a bad count, a foreign object, and workers with a thread count', async () => {
+    for (const [count, type] of [[0, RangeError], [65, RangeError], [2.5, TypeError]] as const) {
+      expect(() => startFileWorkers(count), `count ${count}`).to.throw(type, /^count must be/);
+    }
+    writeFileSync(files.path('in'), 'x');
+    const foreign = await encryptFileWith(files.path('in'), files.path('out'), [alice.publicKey], { workers: {} as never }, {}).catch((e: unknown) => e);
+    expect(foreign).to.be.instanceOf(TypeError);
+    expect((foreign as Error).message).to.equal('workers must come from startFileWorkers');
+    const workers = startFileWorkers(1);
+    try {
+      const both = await encryptFileWith(files.path('in'), files.path('out'), [alice.publicKey], { workers, threads: 2 }, {}).catch((e: unknown) => e);
+      expect(both).to.be.instanceOf(TypeError);
+      expect((both as Error).message).to.equal('give threads or workers, not both');
+    } finally {
+      await workers.close();
+    }
+    expect(files.entries()).to.deep.equal(['in']);
+  });
+
+  it('do not keep a process alive while idle', () => {
+    const started = Date.now();
+    // The process exits on its own once its script is done, workers or not.
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', `const { startFileWorkers } = await import(${JSON.stringify(LIBRARY)}); const workers = startFileWorkers(2); console.log(workers.size);`], { encoding: 'utf8', timeout: 20_000 });
+    expect(output.trim()).to.equal('2');
+    expect(Date.now() - started).to.be.below(15_000);
+  });
+});
