@@ -226,6 +226,8 @@ export class Card extends SignedRecord implements RecipientCard {
     }
     for (const e of record.endorsements) signatures.push({ kind: 'endorsement', signer: e.name, publicKey: e.key, signature: e.signature });
     this.signatures = Object.freeze(signatures.map((s) => Object.freeze({ ...s, publicKey: s.publicKey.slice(), signature: s.signature.slice() })));
+    // Frozen, so `readonly` holds at run time too: an id or identity cannot be swapped after the checks.
+    Object.freeze(this);
   }
 
   /** The Ed25519 key of the replaced card, which signed the rotation, as a fresh copy. */

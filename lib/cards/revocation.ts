@@ -105,6 +105,8 @@ export class Revocation extends SignedRecord {
     this.signerName = content.signerName;
     this.#signerKey = content.signerKey;
     this.reason = content.reason;
+    // Frozen, so `readonly` holds at run time too.
+    Object.freeze(this);
   }
 
   /** The signer's Ed25519 public key, as a fresh copy. */

@@ -191,18 +191,17 @@ export function planThreads(options: FileJobOptions, payloadBytes: number, backe
  */
 export async function streamFile(source: Source, transform: Transform, output: string, options: FileJobOptions): Promise<FileJobResult> {
   let bytesRead = 0;
-  let bytesWritten = 0;
   const reader = fs.createReadStream(source.path, { fd: source.fd, autoClose: false, highWaterMark: STREAM_READ_BYTES, signal: options.signal });
   reader.on('data', (chunk: Buffer | string) => {
     bytesRead += chunk.length;
     options.onProgress?.(bytesRead, source.seekable ? source.size : undefined);
   });
-  transform.on('data', (chunk: Buffer) => (bytesWritten += chunk.length));
+  const sink = createAtomicFile(output, options);
   try {
-    await pipeline(reader, transform, createAtomicFile(output, options), { signal: options.signal });
+    await pipeline(reader, transform, sink, { signal: options.signal });
   } catch (error) {
     if (options.signal?.aborted === true) throw abortedError();
     throw error;
   }
-  return { bytesRead, bytesWritten, threads: undefined };
+  return { bytesRead, bytesWritten: sink.bytesWritten, threads: undefined };
 }

@@ -15,7 +15,11 @@
 export function stripTextPrefix(text: string, prefix: string, what: string, fail: (message: string) => Error): string {
   const trimmed = text.trim();
   if (trimmed.startsWith(prefix)) return trimmed.slice(prefix.length);
-  const family = prefix.replace(/\d+_$/, '');
-  if (trimmed.startsWith(family)) throw fail(`${what} has an unsupported version (expected ${prefix}…)`);
+  if (trimmed.startsWith(prefixFamily(prefix))) throw fail(`${what} has an unsupported version (expected ${prefix}…)`);
   throw fail(`${what} must start with ${prefix}`);
+}
+
+/** `prefix` without its version: `cardseal_card1_` → `cardseal_card`. Every version of a text form starts with it. */
+export function prefixFamily(prefix: string): string {
+  return prefix.replace(/\d+_$/, '');
 }

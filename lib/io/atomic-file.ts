@@ -31,6 +31,7 @@ export class AtomicFileStream extends Writable {
   #target: AtomicTarget | undefined;
   /** The write or commit in flight, which destroy() lets finish before closing the descriptor. */
   #io: Promise<unknown> | undefined;
+  #bytesWritten = 0;
 
   constructor(path: string, options: AtomicFileOptions = {}) {
     // A larger buffer lets writes pile up while one is in flight and go out together (writev);
@@ -53,6 +54,11 @@ export class AtomicFileStream extends Writable {
   /** The temporary file, removed or renamed to `path` when the stream ends; undefined for a device or a pipe. */
   get tempPath(): string | undefined {
     return this.#target?.tempPath;
+  }
+
+  /** Bytes written so far, as fs.WriteStream counts them. */
+  get bytesWritten(): number {
+    return this.#bytesWritten;
   }
 
   /** True once the temporary file has been renamed to the target. */
@@ -132,6 +138,7 @@ export class AtomicFileStream extends Writable {
     while (pending.length > 0) {
       // writev may write less than asked (a signal, a full pipe); continue from where it stopped.
       let written = (await writev(this.#liveTarget().fd, pending)).bytesWritten;
+      this.#bytesWritten += written;
       const rest: Buffer[] = [];
       for (const buffer of pending) {
         if (written >= buffer.length) written -= buffer.length;

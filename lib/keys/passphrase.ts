@@ -6,7 +6,8 @@ import { assertInteger, concatBytes, utf8, wipe } from '../bytes.js';
 import { LABELS } from '../crypto/kdf.js';
 import { type BackendName, type CryptoBackend, resolveBackend } from '../crypto/index.js';
 import { KeyError } from '../errors.js';
-import { LOCKED_KEY_PREFIX, SECRET_KEY_PREFIX, decodeKeyText, encodeKeyText } from './key-text.js';
+import { prefixFamily } from '../format/text-prefix.js';
+import { LOCKED_KEY_PREFIX, decodeKeyText, encodeKeyText } from './key-text.js';
 import { PrivateKey, parsePrivateKey } from './keys.js';
 
 /** scrypt log2(N) used when none is given: 2^18, about 256 MiB and a second or so. */
@@ -91,7 +92,8 @@ export async function importPrivateKey(text: string, options: ImportKeyOptions =
   if (lines.length !== 1) throw new KeyError('ERR_KEY_FORMAT', `a key file must hold exactly one key line, found ${lines.length}`);
   const line = lines[0]!;
   const backend = resolveBackend(options.backend);
-  if (line.startsWith(SECRET_KEY_PREFIX)) return parsePrivateKey(line, { backend });
+  // Told apart by family, so another version of either kind is reported as such, not as a bad locked key.
+  if (!line.startsWith(prefixFamily(LOCKED_KEY_PREFIX))) return parsePrivateKey(line, { backend });
   const body = decodeKeyText(backend, LOCKED_KEY_PREFIX, line, BODY_LENGTH, 'locked private key');
   const workFactor = body[0]!;
   const maxWorkFactor = options.maxWorkFactor ?? DEFAULT_MAX_WORK_FACTOR;

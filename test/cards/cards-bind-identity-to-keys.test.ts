@@ -47,6 +47,17 @@ describe('cards bind an identity to keys', () => {
     verifyCard(card, { identity: 'bob' });
   });
 
+  it('cards and revocations are frozen: their fields cannot be changed after the checks', () => {
+    const keys = generateKeyPair();
+    const card = createCard(keys, { identity: 'bob' });
+    const revocation = createRevocation(card, keys.privateKey, {});
+    const writable = card as unknown as Record<string, unknown>;
+    expect(() => (writable['id'] = '0'.repeat(64))).to.throw(TypeError);
+    expect(() => (writable['identity'] = 'mallory')).to.throw(TypeError);
+    expect(() => ((revocation as unknown as Record<string, unknown>)['cardId'] = '0'.repeat(64))).to.throw(TypeError);
+    expect([card.identity, revocation.cardId]).to.deep.equal(['bob', card.id]);
+  });
+
   it('the text form and the bytes import back to the same card', () => {
     const { card } = makeHolder('carol@example.com', 'phone');
     const text = card.export();

@@ -89,6 +89,20 @@ describe('locked private keys (lib/keys/passphrase.ts)', () => {
     expectCode(await importPrivateKey('# nothing here\n').catch((e: unknown) => e), 'ERR_KEY_FORMAT');
   });
 
+  it('names another version of either kind of key file as such, and anything else as not a private key', async () => {
+    const secret = pair.privateKey.export();
+    const cases: [text: string, message: RegExp][] = [
+      [secret.replace('CARDSEAL_SECRET1_', 'CARDSEAL_SECRET2_'), /^private key has an unsupported version \(expected CARDSEAL_SECRET1_…\)$/],
+      [locked.replace('CARDSEAL_LOCKED1_', 'CARDSEAL_LOCKED2_'), /^locked private key has an unsupported version \(expected CARDSEAL_LOCKED1_…\)$/],
+      [pair.publicKey.toString(), /^private key must start with CARDSEAL_SECRET1_$/],
+    ];
+    for (const [text, message] of cases) {
+      const error = await importPrivateKey(text, { passphrase: 'x' }).catch((e: unknown) => e);
+      expectCode(error, 'ERR_KEY_FORMAT');
+      expect((error as Error).message).to.match(message);
+    }
+  });
+
   it('throws RangeError or TypeError for caller mistakes', async () => {
     for (const workFactor of [9, 23, 10.5]) {
       const error = await lockPrivateKey(pair.privateKey, 'p', { workFactor }).catch((e: unknown) => e);

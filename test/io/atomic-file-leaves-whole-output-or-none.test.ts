@@ -21,11 +21,13 @@ describe('atomic file', () => {
     const file = createAtomicFile(target, { mode: 0o600 });
     const data = randomBytes(200_000);
     await new Promise((resolve) => file.write(data.subarray(0, 100_000), resolve));
+    expect(file.bytesWritten).to.equal(100_000);
     expect(existsSync(target)).to.equal(false);
     expect(readdirSync(dir)).to.deep.equal([file.tempPath!.slice(dir.length + 1)]);
     expect(file.tempPath).to.match(/\/\.out\.bin\.[0-9a-f]{12}\.tmp$/);
     await pipeline(Readable.from([data.subarray(100_000)]), file);
     expect(file.committed).to.equal(true);
+    expect(file.bytesWritten).to.equal(data.length);
     expect(readFileSync(target).equals(data)).to.equal(true);
     expect(statSync(target).mode & 0o777).to.equal(0o600);
     expect(readdirSync(dir)).to.deep.equal(['out.bin']);
