@@ -57,6 +57,23 @@ describe('cardseal keygen, encrypt, decrypt, inspect', () => {
     expect(readFileSync(at('data.out')).equals(plaintext)).to.equal(true);
   });
 
+  it('round-trips a file large enough for workers: file to file, and to stdout through the stream', async () => {
+    // Past 8 MiB the command starts the file engine's workers before it loads the rest of itself.
+    const plaintext = randomBytes(9 * 1024 * 1024 + 4321);
+    writeFileSync(at('big.bin'), plaintext);
+    const enc = await runCli(['encrypt', '--to', bob, '-o', at('big.cs'), at('big.bin')]);
+    expect(enc.code, enc.stderr).to.equal(0);
+    const [toFile, toStdout] = await Promise.all([
+      runCli(['decrypt', '-i', at('alice.key'), '-i', at('bob.key'), '-o', at('big.out'), at('big.cs')]),
+      runCli(['decrypt', '-i', at('bob.key'), at('big.cs')]),
+    ]);
+    expect(toFile.code, toFile.stderr).to.equal(0);
+    expect(readFileSync(at('big.out')).equals(plaintext)).to.equal(true);
+    expect(toStdout.code, toStdout.stderr).to.equal(0);
+    expect(toStdout.stdout.equals(plaintext)).to.equal(true);
+    expect(readdirSync(dir).filter((name) => name.startsWith('.'))).to.deep.equal([]);
+  });
+
   it('pipes stdin to stdout both ways, with armor detected on decrypt', async () => {
     const plaintext = randomBytes(100_000);
     const enc = await runCli(['encrypt', '-a', '--to', alice, '--chunk-size', '4K', '-'], { input: plaintext });
