@@ -57,6 +57,27 @@ describe('file workers serve many jobs', () => {
     }
   });
 
+  it('let one of two jobs be aborted while the other finishes whole', async () => {
+    const workers = startFileWorkers(2);
+    try {
+      writeFileSync(files.path('huge'), '');
+      truncateSync(files.path('huge'), 1 << 30);
+      const kept = patternBytes(7 * BATCH_BYTES + 11, 33);
+      writeFileSync(files.path('kept'), kept);
+      const controller = new AbortController();
+      const [aborted, finished] = await Promise.all([
+        encryptFileWith(files.path('huge'), files.path('huge.sealed'), [alice.publicKey], { workers, signal: controller.signal, onProgress: (done) => void (done > 0 && controller.abort()) }, {}).catch((e: unknown) => e),
+        encryptFileWith(files.path('kept'), files.path('kept.sealed'), [alice.publicKey], { workers, useCallingThread: false }, { randomness: fixedRandomness(5) }),
+      ]);
+      expect((aborted as CardsealError).code).to.equal('ERR_ABORTED');
+      expect(existsSync(files.path('huge.sealed'))).to.equal(false);
+      expect(finished.bytesRead).to.equal(kept.length);
+      expectSameBytes(readFileSync(files.path('kept.sealed')), await encryptPiped([alice.publicKey], kept, 65_536, {}, fixedRandomness(5)), 'the job that finished');
+    } finally {
+      await workers.close();
+    }
+  });
+
   it('closed during a job, abort it and leave no output; closed, take no more jobs', async () => {
     writeFileSync(files.path('in'), '');
     truncateSync(files.path('in'), 1 << 30);
