@@ -13,7 +13,7 @@
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { BackendName, CryptoBackend } from '../crypto/index.js';
-import { FileError, errorFromCode } from '../errors.js';
+import { FileError, errorFromCode, internalError } from '../errors.js';
 import { type BatchJob, BatchCipher, runNextBatch } from './batch-cipher.js';
 import { BatchQueue } from './batch-queue.js';
 import { planBatches } from './batches.js';
@@ -138,7 +138,7 @@ function runOnWorkers(job: BatchJob, options: RunOptions, workers: FileWorkers, 
     queue.stopBefore(0);
     failure.add(-1, error);
   };
-  if (workers.size === 0 && !options.useCallingThread) fail(new Error('internal error: every file worker has failed'));
+  if (workers.size === 0 && !options.useCallingThread) fail(internalError('every file worker has failed'));
   const detach = workers.dispatch(
     { batches: job, backend: options.backend.name as BackendName, queue: queue.shared },
     {

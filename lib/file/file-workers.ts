@@ -10,7 +10,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { assertInteger } from '../bytes.js';
-import { FileError } from '../errors.js';
+import { FileError, internalError } from '../errors.js';
 import type { WorkerJob, WorkerMessage } from './chunk-worker.js';
 
 /** The most workers one pool may have. */
@@ -63,15 +63,16 @@ export class FileWorkers {
       member.alive = false;
       for (const listener of [...this.#jobs.values()]) listener.died(slot, error);
     };
-    member.worker.once('error', (error) => die(new Error(`internal error: a file worker failed: ${error.message}`)));
-    member.worker.once('exit', () => die(this.#closed ? new FileError('ERR_ABORTED', 'the file workers were closed during the job; its output was discarded') : new Error('internal error: a file worker stopped unexpectedly')));
+    member.worker.once('error', (error) => die(internalError(`a file worker failed: ${error.message}`)));
+    member.worker.once('exit', () => die(this.#closed ? new FileError('ERR_ABORTED', 'the file workers were closed during the job; its output was discarded') : internalError('a file worker stopped unexpectedly')));
     return member;
   }
 
   /**
-   * Internal, for lib/file/batch-runner.ts: hands `job` to every live worker, the key copied to each, and reports
-   * what they say to `listener` until the returned function is called. Slot
-   * numbers index the job's counter (lib/file/batch-queue.ts).
+   * Internal, for lib/file/batch-runner.ts: hands `job` to every live
+   * worker, the key copied to each, and reports what they say to `listener`
+   * until the returned function is called. Slot numbers index the job's
+   * counter (lib/file/batch-queue.ts).
    * @throws Error when the pool is closed
    */
   dispatch(job: Omit<WorkerJob, 'job' | 'slot'>, listener: JobListener): () => void {
