@@ -1,13 +1,17 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { CryptoBackend } from '../../lib/crypto/index.js';
+import { nodeBackend } from '../../lib/crypto/node.js';
 import { CardsealError } from '../../lib/errors.js';
+import { runBatches } from '../../lib/file/batch-runner.js';
 import { BATCH_BYTES } from '../../lib/file/batches.js';
 import { decryptFile } from '../../lib/file/decrypt-file.js';
 import { encryptFileWith } from '../../lib/file/encrypt-file.js';
 import { startFileWorkers } from '../../lib/file/file-workers.js';
 import { generateKeyPair } from '../../lib/keys/keys.js';
+import { chunkCount, payloadLength } from '../../lib/stream/frame.js';
 import { C, encryptPiped, expectSameBytes, fixedRandomness, patternBytes } from '../core/support.js';
 import { makeSender, signedBy } from '../signing/support.js';
 import { scratchFolder } from '../scratch.js';
@@ -98,6 +102,31 @@ describe('file workers serve many jobs', () => {
     writeFileSync(files.path('in'), 'small');
     const refused = await encryptFileWith(files.path('in'), files.path('out'), [alice.publicKey], { workers }, {}).catch((e: unknown) => e);
     expect((refused as Error).message).to.equal('these file workers are closed');
+  });
+
+  it('survive a worker that dies on a job: the calling thread finishes it, or it fails as an internal error', async () => {
+    const plaintext = patternBytes(3 * BATCH_BYTES + 77, 34);
+    writeFileSync(files.path('in'), plaintext);
+    // A backend the workers cannot load: each worker throws on the job, outside any batch, and dies.
+    const unloadable = { ...nodeBackend, name: 'unloadable' } as unknown as CryptoBackend;
+    const runOn = async (useCallingThread: boolean): Promise<unknown> => {
+      const input = openSync(files.path('in'), 'r');
+      const output = openSync(files.path('out'), 'w');
+      try {
+        const job = { direction: 'seal', inputFd: input, outputFd: output, payloadKey: new Uint8Array(32).fill(7), chunkSize: C, chunkCount: chunkCount(plaintext.length, C), plaintextLength: plaintext.length, payloadOffset: 0, hashChunks: false } as const;
+        return await runBatches(job, { useCallingThread, workers: 1, backend: unloadable });
+      } catch (error) {
+        return error;
+      } finally {
+        closeSync(input);
+        closeSync(output);
+      }
+    };
+    expect(await runOn(true)).to.equal(undefined);
+    expect(readFileSync(files.path('out')).length).to.equal(payloadLength(plaintext.length, C));
+    const failed = await runOn(false);
+    expect(failed).to.be.instanceOf(Error);
+    expect((failed as Error).message).to.match(/^internal error: a file worker failed: backend must be 'node' or 'noble', got unloadable$/);
   });
 
   it('refuse a bad count, a foreign object, and workers with a thread count', async () => {
