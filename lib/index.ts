@@ -13,7 +13,7 @@ export { encrypt, decrypt, decryptAndVerify, type VerifiedPlaintext } from './on
 export { encryptFile, type EncryptFileOptions } from './file/encrypt-file.js';
 export { decryptFile, type DecryptFileOptions, type DecryptFileResult } from './file/decrypt-file.js';
 export { type FileJobOptions, type FileJobResult } from './file/endpoints.js';
-export { FileWorkers, startFileWorkers } from './file/file-workers.js';
+export { type FileWorkers, startFileWorkers } from './file/file-workers.js';
 export { type SenderCard } from './signing/sender-card.js';
 export { type SenderDirectory, type VerifyWith, restrictToIdentity } from './signing/verifier.js';
 export { ciphertextSize, plaintextSize, type CiphertextSizeOptions, type PayloadLayout } from './sizes.js';

@@ -17,7 +17,7 @@ import { FileError, errorFromCode, internalError } from '../errors.js';
 import { type BatchJob, BatchCipher, runNextBatch } from './batch-cipher.js';
 import { BatchQueue } from './batch-queue.js';
 import { planBatches } from './batches.js';
-import { type FileWorkers, startFileWorkers } from './file-workers.js';
+import { WorkerPool } from './file-workers.js';
 
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -26,7 +26,7 @@ export interface RunOptions {
   /** Whether the calling thread works on batches too, one per turn of its event loop. */
   useCallingThread: boolean;
   /** The caller's workers, or how many to start for this job alone and stop after it (0: the calling thread alone). */
-  workers: FileWorkers | number;
+  workers: WorkerPool | number;
   backend: CryptoBackend;
   signal?: AbortSignal;
   /** Called now and then, and once at the end, with the plaintext bytes done so far. */
@@ -80,7 +80,7 @@ export function abortedError(): FileError {
  */
 export async function runBatches(job: BatchJob, options: RunOptions): Promise<void> {
   if (options.signal?.aborted === true) throw abortedError();
-  const workers = typeof options.workers === 'number' ? (options.workers === 0 ? undefined : startFileWorkers(options.workers)) : options.workers;
+  const workers = typeof options.workers === 'number' ? (options.workers === 0 ? undefined : new WorkerPool(options.workers)) : options.workers;
   const queue = new BatchQueue({ batchCount: planBatches(job.chunkCount, job.chunkSize).batchCount, workers: workers?.slots ?? 0 });
   const ordered = options.onChunkHashes === undefined ? undefined : new InOrder(options.onChunkHashes);
   const failure = new FirstFailure();
@@ -124,7 +124,7 @@ async function runHere(job: BatchJob, options: RunOptions, queue: BatchQueue, or
  * every worker that took part has said so after its last result. A worker
  * that has not reached the job by then is not waited for.
  */
-function runOnWorkers(job: BatchJob, options: RunOptions, workers: FileWorkers, queue: BatchQueue, ordered: InOrder | undefined, failure: FirstFailure): Promise<void> {
+function runOnWorkers(job: BatchJob, options: RunOptions, workers: WorkerPool, queue: BatchQueue, ordered: InOrder | undefined, failure: FirstFailure): Promise<void> {
   let callingThreadRunning = options.useCallingThread;
   let settle: () => void;
   const over = new Promise<void>((resolve) => (settle = resolve));

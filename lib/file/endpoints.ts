@@ -18,7 +18,7 @@ import { toFileError } from '../io/file-error.js';
 import { startWriteBehind } from '../io/write-behind.js';
 import { abortedError } from './batch-runner.js';
 import { BATCH_BYTES, PARALLEL_MIN_BYTES } from './batches.js';
-import { FileWorkers } from './file-workers.js';
+import { type FileWorkers, WorkerPool } from './file-workers.js';
 
 /** The most threads a job uses by default; past a few cores the disk, not the cipher, sets the pace. */
 const MAX_DEFAULT_THREADS = 8;
@@ -161,7 +161,7 @@ export interface ThreadPlan {
   threads: number;
   useCallingThread: boolean;
   /** The caller's workers, or how many to start for this job alone. */
-  workers: FileWorkers | number;
+  workers: WorkerPool | number;
 }
 
 /**
@@ -169,13 +169,13 @@ export interface ThreadPlan {
  * thread count, else the calling thread alone for a small payload and one
  * thread per core (at most 8) for a large one.
  * @throws TypeError, RangeError for a thread count that is not an integer from 1 to 64, a
- *   `useCallingThread` that is not a boolean, or `workers` that are not a FileWorkers or come with `threads`
+ *   `useCallingThread` that is not a boolean, or `workers` that did not come from startFileWorkers or come with `threads`
  */
 export function planThreads(options: FileJobOptions, payloadBytes: number, backend: CryptoBackend): ThreadPlan {
   const { threads: requested, useCallingThread = true, workers } = options;
   if (requested !== undefined) assertInteger(requested, 'threads', 1, MAX_THREADS);
   if (typeof useCallingThread !== 'boolean') throw new TypeError('useCallingThread must be a boolean');
-  if (workers !== undefined && !(workers instanceof FileWorkers)) throw new TypeError('workers must come from startFileWorkers');
+  if (workers !== undefined && !(workers instanceof WorkerPool)) throw new TypeError('workers must come from startFileWorkers');
   if (workers !== undefined && requested !== undefined) throw new TypeError('give threads or workers, not both');
   // Workers name their backend to load it; an object of the caller's cannot cross a thread boundary.
   if (backend.name !== 'node' && backend.name !== 'noble') return { threads: 1, useCallingThread: true, workers: 0 };

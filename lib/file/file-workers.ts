@@ -28,28 +28,35 @@ interface Member {
   alive: boolean;
 }
 
-/** A pool of worker threads for {@link encryptFile} and {@link decryptFile}; see `startFileWorkers`. */
-export class FileWorkers {
+/** Worker threads for `encryptFile` and `decryptFile`, from {@link startFileWorkers}. */
+export interface FileWorkers {
+  /** Workers still running: the number started, less any that died. */
+  readonly size: number;
+  /**
+   * Stops every worker. A job still running on them fails with ERR_ABORTED
+   * unless the calling thread finishes it; call this when no job is left.
+   */
+  close(): Promise<void>;
+}
+
+/** The pool behind {@link FileWorkers}; `dispatch` and `slots` are for the batch runner alone. */
+export class WorkerPool implements FileWorkers {
   readonly #crew: Member[];
   readonly #jobs = new Map<number, JobListener>();
   #nextJob = 0;
   #closed = false;
 
-  /**
-   * Starts `count` workers; `startFileWorkers` says the same more plainly.
-   * @throws TypeError, RangeError for a count that is not an integer from 1 to 64
-   */
+  /** @throws TypeError, RangeError for a count that is not an integer from 1 to 64 */
   constructor(count: number) {
     assertInteger(count, 'count', 1, MAX_FILE_WORKERS);
     this.#crew = Array.from({ length: count }, (_, slot) => this.#start(slot));
   }
 
-  /** Workers still running: the number started, less any that died. */
   get size(): number {
     return this.#crew.filter((member) => member.alive).length;
   }
 
-  /** Internal: the slots a job's counter needs, one per worker ever started, alive or not. */
+  /** The slots a job's counter needs: one per worker ever started, alive or not. */
   get slots(): number {
     return this.#crew.length;
   }
@@ -69,10 +76,9 @@ export class FileWorkers {
   }
 
   /**
-   * Internal, for lib/file/batch-runner.ts: hands `job` to every live
-   * worker, the key copied to each, and reports what they say to `listener`
-   * until the returned function is called. Slot numbers index the job's
-   * counter (lib/file/batch-queue.ts).
+   * Hands `job` to every live worker, the key copied to each, and reports
+   * what they say to `listener` until the returned function is called. Slot
+   * numbers index the job's counter (lib/file/batch-queue.ts).
    * @throws Error when the pool is closed
    */
   dispatch(job: Omit<WorkerJob, 'job' | 'slot'>, listener: JobListener): () => void {
@@ -90,10 +96,6 @@ export class FileWorkers {
     };
   }
 
-  /**
-   * Stops every worker. A job still running on them fails with ERR_ABORTED
-   * unless the calling thread finishes it; call this when no job is left.
-   */
   async close(): Promise<void> {
     this.#closed = true;
     await Promise.all(this.#crew.map((member) => member.worker.terminate()));
@@ -109,7 +111,7 @@ export class FileWorkers {
  * @throws TypeError, RangeError for a count that is not an integer from 1 to 64
  */
 export function startFileWorkers(count: number = defaultWorkerCount()): FileWorkers {
-  return new FileWorkers(count);
+  return new WorkerPool(count);
 }
 
 /** One per core less the calling thread: at least one, at most 7. */
