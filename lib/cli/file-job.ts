@@ -8,13 +8,15 @@
  * it loads the engine.
  */
 import * as fs from 'node:fs';
+import { UsageError } from '../errors.js';
 import { PARALLEL_MIN_BYTES } from '../file/batches.js';
 import type { FileJobOptions } from '../file/endpoints.js';
-import { type FileWorkers, startFileWorkers } from '../file/file-workers.js';
+import { type FileWorkers, MAX_FILE_WORKERS, startFileWorkers } from '../file/file-workers.js';
 import { isHttpUrl } from '../io/url.js';
 import { type ParsedArgs, flagValue, hasFlag } from './args.js';
 import { type Terminal, isStdio } from './input.js';
 import { ProgressBar, shouldShowProgress } from './progress.js';
+import { withHint } from './report.js';
 import { onInterrupt } from './signals.js';
 
 /** IN and OUT when both are paths, else undefined (stdin, stdout or a URL on either side). */
@@ -35,31 +37,55 @@ function sizeOf(path: string): number | undefined {
   }
 }
 
-/**
- * Starts the file engine's workers when `parsed` asks for a file-to-file job
- * on an input large enough to use them, else returns undefined. They take 50
- * to 100 ms to start (bench/RESULTS.md): started before the command loads
- * the engine and reads its keys, they are ready when the job begins.
- */
-export function startWorkersFor(parsed: ParsedArgs): FileWorkers | undefined {
-  const files = filePaths(parsed);
-  const size = files === undefined ? undefined : sizeOf(files.input);
-  return size === undefined || size < PARALLEL_MIN_BYTES ? undefined : startFileWorkers();
+/** How a file-to-file job runs: the threads --threads asks for, and the workers started for it. */
+export interface FileJobThreads {
+  threads: number | undefined;
+  workers: FileWorkers | undefined;
+}
+
+/** --threads N: a whole number from 1 to 64. @throws UsageError ERR_USAGE */
+function threadsFlag(parsed: ParsedArgs): number | undefined {
+  const text = flagValue(parsed, 'threads');
+  if (text === undefined) return undefined;
+  const threads = /^\d{1,2}$/.test(text) ? Number(text) : NaN;
+  if (threads >= 1 && threads <= MAX_FILE_WORKERS) return threads;
+  throw withHint(new UsageError('ERR_USAGE', `invalid thread count ${JSON.stringify(text)}`), `give a whole number of threads from 1 to ${MAX_FILE_WORKERS}, such as --threads 2`);
 }
 
 /**
- * Runs `job` on `workers` (when started) with the progress bar when one is due, and with an abort signal
- * that an interrupt fires: the job then removes its temporary file at once,
- * before the interrupt handler exits.
+ * Reads --threads and starts the file engine's workers when `parsed` asks
+ * for a file-to-file job that will use them: as many as --threads asks for
+ * beside the calling thread, or by default one per further core for an input
+ * large enough. They take 50 to 100 ms to start (bench/RESULTS.md): started
+ * before the command loads the engine and reads its keys, they are ready
+ * when the job begins.
+ * @throws UsageError ERR_USAGE for a bad --threads
  */
-export async function runFileJob<T>(parsed: ParsedArgs, terminal: Terminal, input: string, workers: FileWorkers | undefined, job: (options: FileJobOptions) => Promise<T>): Promise<T> {
+export function startWorkersFor(parsed: ParsedArgs): FileJobThreads {
+  const threads = threadsFlag(parsed);
+  const files = filePaths(parsed);
+  const size = files === undefined ? undefined : sizeOf(files.input);
+  if (size === undefined) return { threads, workers: undefined };
+  if (threads !== undefined) return { threads, workers: threads > 1 ? startFileWorkers(threads - 1) : undefined };
+  return { threads, workers: size < PARALLEL_MIN_BYTES ? undefined : startFileWorkers() };
+}
+
+/**
+ * Runs `job` on the threads of `threading` with the progress bar when one is
+ * due, and with an abort signal that an interrupt fires: the job then removes
+ * its temporary file at once, before the interrupt handler exits.
+ */
+export async function runFileJob<T>(parsed: ParsedArgs, terminal: Terminal, input: string, threading: FileJobThreads, job: (options: FileJobOptions) => Promise<T>): Promise<T> {
   const total = sizeOf(input);
   const showBar = shouldShowProgress({ quiet: hasFlag(parsed, 'quiet'), total, stderr: terminal.stderr, env: terminal.env });
   const bar = showBar ? new ProgressBar(total!, terminal.stderr) : undefined;
   const controller = new AbortController();
   const release = onInterrupt(() => controller.abort());
   try {
-    return await job({ signal: controller.signal, ...(workers === undefined ? {} : { workers }), ...(bar === undefined ? {} : { onProgress: (done: number) => bar.update(done) }) });
+    const { threads, workers } = threading;
+    // Workers started ahead carry the thread count; without them, an explicit count is one thread.
+    const threadOptions = workers !== undefined ? { workers } : threads !== undefined ? { threads } : {};
+    return await job({ signal: controller.signal, ...threadOptions, ...(bar === undefined ? {} : { onProgress: (done: number) => bar.update(done) }) });
   } finally {
     bar?.stop();
     release();

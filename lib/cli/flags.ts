@@ -25,5 +25,11 @@ export const DIRECTORY_FLAG: FlagSpec = {
   help: 'card directory: an http(s) URL or a local folder (default $CARDSEAL_DIRECTORY or the config folder)',
 };
 
+export const THREADS_FLAG: FlagSpec = {
+  name: 'threads',
+  value: 'N',
+  help: 'file to file: the number of threads to use (default: one per core, up to 8, for inputs from 8 MiB)',
+};
+
 /** The help line on what IN may be, for commands that read one. */
 export const INPUT_DETAILS = 'IN may be a file, - for stdin, or an http(s) URL to download from.';

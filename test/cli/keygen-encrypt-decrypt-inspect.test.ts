@@ -74,6 +74,24 @@ describe('cardseal keygen, encrypt, decrypt, inspect', () => {
     expect(readdirSync(dir).filter((name) => name.startsWith('.'))).to.deep.equal([]);
   });
 
+  it('takes --threads for file-to-file jobs, from one thread up, and refuses a count that is not 1 to 64', async () => {
+    const plaintext = randomBytes(2 * 1024 * 1024 + 99);
+    writeFileSync(at('threads.bin'), plaintext);
+    for (const threads of ['1', '3']) {
+      const enc = await runCli(['encrypt', '--threads', threads, '--to', alice, '-o', at(`threads-${threads}.cs`), at('threads.bin')]);
+      expect(enc.code, enc.stderr).to.equal(0);
+      const dec = await runCli(['decrypt', '--threads', threads, '-i', at('alice.key'), '-o', at(`threads-${threads}.out`), at(`threads-${threads}.cs`)]);
+      expect(dec.code, dec.stderr).to.equal(0);
+      expect(readFileSync(at(`threads-${threads}.out`)).equals(plaintext), `--threads ${threads}`).to.equal(true);
+    }
+    for (const bad of ['0', '65', '2.5', 'many']) {
+      const refused = await runCli(['encrypt', '--threads', bad, '--to', alice, '-o', at('refused.cs'), at('threads.bin')]);
+      expect(refused.code).to.equal(1);
+      expect(errorLines(refused)).to.deep.equal([`error: invalid thread count ${JSON.stringify(bad)}`, 'hint: give a whole number of threads from 1 to 64, such as --threads 2']);
+    }
+    expect(readdirSync(dir)).not.to.include('refused.cs');
+  });
+
   it('pipes stdin to stdout both ways, with armor detected on decrypt', async () => {
     const plaintext = randomBytes(100_000);
     const enc = await runCli(['encrypt', '-a', '--to', alice, '--chunk-size', '4K', '-'], { input: plaintext });

@@ -8,7 +8,7 @@ import { UsageError } from '../../errors.js';
 import { flagValues } from '../args.js';
 import type { Command } from '../command.js';
 import { startWorkersFor } from '../file-job.js';
-import { DIRECTORY_FLAG, INPUT_DETAILS, OUTPUT_FLAG, PASSPHRASE_FILE_FLAG, QUIET_FLAG } from '../flags.js';
+import { DIRECTORY_FLAG, INPUT_DETAILS, OUTPUT_FLAG, PASSPHRASE_FILE_FLAG, QUIET_FLAG, THREADS_FLAG } from '../flags.js';
 import { withHint } from '../report.js';
 
 /**
@@ -20,7 +20,7 @@ import { withHint } from '../report.js';
 export const decrypt: Command = {
   spec: {
     name: 'decrypt',
-    usage: 'decrypt -i KEY_FILE... [--from IDENTITY]... [--from-card CARD_FILE]... [-o OUT] [IN]',
+    usage: 'decrypt -i KEY_FILE... [--from IDENTITY]... [--from-card CARD_FILE]... [--threads N] [-o OUT] [IN]',
     summary: 'Decrypt IN (default stdin), binary or armored, writing OUT (default stdout).',
     flags: [
       { name: 'identity', short: 'i', value: 'KEY_FILE', repeatable: true, help: 'a private key file from "cardseal keygen"; several may be given' },
@@ -31,6 +31,7 @@ export const decrypt: Command = {
       DIRECTORY_FLAG,
       PASSPHRASE_FILE_FLAG,
       QUIET_FLAG,
+      THREADS_FLAG,
     ],
     maxArgs: 1,
     details: [
@@ -62,12 +63,12 @@ export const decrypt: Command = {
     const keyFiles = flagValues(parsed, 'identity');
     if (keyFiles.length === 0) throw withHint(new UsageError('ERR_USAGE', 'no key file given'), 'pass the private key file with -i KEY_FILE');
     // Started first, the workers start while the rest of the command loads and the keys are read.
-    const workers = startWorkersFor(parsed);
+    const threading = startWorkersFor(parsed);
     try {
       const { runDecrypt } = await import('./run-decrypt.js');
-      await runDecrypt(parsed, terminal, { keyFiles, workers });
+      await runDecrypt(parsed, terminal, { keyFiles, threading });
     } finally {
-      void workers?.close();
+      void threading.workers?.close();
     }
   },
 };

@@ -8,7 +8,7 @@ import { UsageError } from '../../errors.js';
 import { flagValue, hasFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { startWorkersFor } from '../file-job.js';
-import { DIRECTORY_FLAG, INPUT_DETAILS, OUTPUT_FLAG, PASSPHRASE_FILE_FLAG, QUIET_FLAG } from '../flags.js';
+import { DIRECTORY_FLAG, INPUT_DETAILS, OUTPUT_FLAG, PASSPHRASE_FILE_FLAG, QUIET_FLAG, THREADS_FLAG } from '../flags.js';
 import { withHint } from '../report.js';
 
 const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, kib: 1024, m: 1024 ** 2, mib: 1024 ** 2 };
@@ -31,7 +31,7 @@ export function parseChunkSize(text: string): number {
 export const encrypt: Command = {
   spec: {
     name: 'encrypt',
-    usage: 'encrypt [-r IDENTITY]... [-R CARD_FILE]... [--to PUBLIC_KEY]... [--sign -i KEY_FILE (--sender-card CARD_FILE | --sender IDENTITY)] [-a] [--chunk-size N] [-o OUT] [IN]',
+    usage: 'encrypt [-r IDENTITY]... [-R CARD_FILE]... [--to PUBLIC_KEY]... [--sign -i KEY_FILE (--sender-card CARD_FILE | --sender IDENTITY)] [-a] [--chunk-size N] [--threads N] [-o OUT] [IN]',
     summary: 'Encrypt IN (default stdin) to every recipient, writing OUT (default stdout).',
     flags: [
       { name: 'recipient', short: 'r', value: 'IDENTITY', repeatable: true, help: 'every live, verified card of IDENTITY in the card directory' },
@@ -47,6 +47,7 @@ export const encrypt: Command = {
       DIRECTORY_FLAG,
       PASSPHRASE_FILE_FLAG,
       QUIET_FLAG,
+      THREADS_FLAG,
     ],
     maxArgs: 1,
     details: [
@@ -70,12 +71,12 @@ export const encrypt: Command = {
     const chunkSize = chunkSizeText === undefined ? undefined : parseChunkSize(chunkSizeText);
     const armor = hasFlag(parsed, 'armor');
     // Started first, the workers start while the rest of the command loads (armored output is streamed).
-    const workers = armor ? undefined : startWorkersFor(parsed);
+    const threading = armor ? { threads: undefined, workers: undefined } : startWorkersFor(parsed);
     try {
       const { runEncrypt } = await import('./run-encrypt.js');
-      await runEncrypt(parsed, terminal, { chunkSize, armor, workers });
+      await runEncrypt(parsed, terminal, { chunkSize, armor, threading });
     } finally {
-      void workers?.close();
+      void threading.workers?.close();
     }
   },
 };

@@ -15,7 +15,6 @@
  */
 import { UsageError } from '../../errors.js';
 import { decryptFile } from '../../file/decrypt-file.js';
-import type { FileWorkers } from '../../file/file-workers.js';
 import { isHttpUrl } from '../../io/url.js';
 import type { PrivateKey } from '../../keys/keys.js';
 import type { SenderCard } from '../../signing/sender-card.js';
@@ -23,7 +22,7 @@ import { type DecryptOptions, decryptWith } from '../../stream/decrypt.js';
 import { describeSigner, gatherAcceptedSenders } from '../accepted-senders.js';
 import { type ParsedArgs, flagValue, hasFlag } from '../args.js';
 import { openTransfer, streamTo } from '../command.js';
-import { filePaths, runFileJob } from '../file-job.js';
+import { type FileJobThreads, filePaths, runFileJob } from '../file-job.js';
 import { readIdentity } from '../identities.js';
 import { type Terminal, isStdio } from '../input.js';
 import { TerminalGuard } from '../output.js';
@@ -32,7 +31,7 @@ import { withHint } from '../report.js';
 /** What decrypt.ts has read and started before this module loaded. */
 export interface DecryptPlan {
   keyFiles: string[];
-  workers: FileWorkers | undefined;
+  threading: FileJobThreads;
 }
 
 /**
@@ -60,7 +59,7 @@ function assertReleasable(parsed: ParsedArgs, verifying: boolean): void {
  * with --from or --from-card also SignatureError ERR_SIGNATURE_MISSING, ERR_SIGNATURE_UNKNOWN_SIGNER,
  * ERR_SIGNATURE_SIGNER_REVOKED, ERR_SIGNATURE_INVALID, CardError ERR_CARD_*, DirectoryError ERR_DIRECTORY_*.
  */
-export async function runDecrypt(parsed: ParsedArgs, terminal: Terminal, { keyFiles, workers }: DecryptPlan): Promise<void> {
+export async function runDecrypt(parsed: ParsedArgs, terminal: Terminal, { keyFiles, threading }: DecryptPlan): Promise<void> {
   const verifyWith = gatherAcceptedSenders(parsed, terminal.env);
   assertReleasable(parsed, verifyWith !== undefined);
   const sources = { file: flagValue(parsed, 'passphrase-file'), env: terminal.env, stderr: terminal.stderr };
@@ -73,7 +72,7 @@ export async function runDecrypt(parsed: ParsedArgs, terminal: Terminal, { keyFi
   try {
     const files = filePaths(parsed);
     if (files !== undefined) {
-      signer = (await runFileJob(parsed, terminal, files.input, workers, (job) => decryptFile(files.input, files.output, keys, { ...options, ...job }))).signer;
+      signer = (await runFileJob(parsed, terminal, files.input, threading, (job) => decryptFile(files.input, files.output, keys, { ...options, ...job }))).signer;
     } else {
       await decryptStreamed(parsed, terminal, keys, options, (card) => (signer = card));
     }

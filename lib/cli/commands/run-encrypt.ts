@@ -10,14 +10,13 @@
 import { armoredSize } from '../../armor/armor.js';
 import { KeyError } from '../../errors.js';
 import { encryptFile } from '../../file/encrypt-file.js';
-import type { FileWorkers } from '../../file/file-workers.js';
 import { isHttpUrl } from '../../io/url.js';
 import { resolveRecipients } from '../../recipients/recipient.js';
 import { ciphertextSize } from '../../sizes.js';
 import { encryptFor } from '../../stream/encrypt.js';
 import { type ParsedArgs, flagValue } from '../args.js';
 import { openTransfer, streamTo } from '../command.js';
-import { filePaths, runFileJob } from '../file-job.js';
+import { type FileJobThreads, filePaths, runFileJob } from '../file-job.js';
 import type { Terminal } from '../input.js';
 import { gatherRecipients } from '../recipients.js';
 import { loadSender } from '../sender-card.js';
@@ -26,7 +25,7 @@ import { loadSender } from '../sender-card.js';
 export interface EncryptPlan {
   chunkSize: number | undefined;
   armor: boolean;
-  workers: FileWorkers | undefined;
+  threading: FileJobThreads;
 }
 
 /**
@@ -34,7 +33,7 @@ export interface EncryptPlan {
  * UsageError ERR_USAGE, ERR_OUTPUT_TERMINAL, FileError ERR_FILE, HttpError ERR_HTTP_*.
  * With --sign also ERR_CARD_NOT_FOUND (no live card with the key's keys) and ERR_USAGE (a card of another key).
  */
-export async function runEncrypt(parsed: ParsedArgs, terminal: Terminal, { chunkSize, armor, workers }: EncryptPlan): Promise<void> {
+export async function runEncrypt(parsed: ParsedArgs, terminal: Terminal, { chunkSize, armor, threading }: EncryptPlan): Promise<void> {
   const recipients = await gatherRecipients(parsed, terminal.env);
   if (recipients.length === 0) throw new KeyError('ERR_KEY_NO_RECIPIENTS', 'no recipients given');
   // Resolving verifies every card and folds duplicates before any output exists.
@@ -45,7 +44,7 @@ export async function runEncrypt(parsed: ParsedArgs, terminal: Terminal, { chunk
   try {
     const files = filePaths(parsed);
     if (files !== undefined) {
-      await runFileJob(parsed, terminal, files.input, workers, (job) => encryptFile(files.input, files.output, recipients, { ...options, ...job }));
+      await runFileJob(parsed, terminal, files.input, threading, (job) => encryptFile(files.input, files.output, recipients, { ...options, ...job }));
       return;
     }
     const target = flagValue(parsed, 'output');
