@@ -12,7 +12,7 @@
  * Each kind of signature has its own label (§1.2), so none can be replayed as another.
  */
 import { compareBytes, concatBytes, equalConstantTime, fromHex, isAllZero, toHex, utf8 } from '../bytes.js';
-import { type CryptoBackend, resolveBackend } from '../crypto/index.js';
+import { type CryptoBackend, type X25519Agreement, resolveBackend } from '../crypto/index.js';
 import { LABELS } from '../crypto/kdf.js';
 import { CardError } from '../errors.js';
 import { type CborValue, encodeCanonical } from '../format/cbor.js';
@@ -78,8 +78,17 @@ interface CardRecord {
 }
 
 const backend: CryptoBackend = resolveBackend(undefined);
-// Any clamped scalar is a multiple of the cofactor, so its product with a low-order point is zero.
-const LOW_ORDER_PROBE = backend.createX25519(new Uint8Array(32).fill(0x55));
+let lowOrderProbe: X25519Agreement | undefined;
+
+/**
+ * Any clamped scalar is a multiple of the cofactor, so its product with a
+ * low-order point is zero. Made on first use: importing the module (as every
+ * CLI command does) should not cost a key.
+ */
+function isLowOrder(x25519: Uint8Array): boolean {
+  lowOrderProbe ??= backend.createX25519(new Uint8Array(32).fill(0x55));
+  return isAllZero(lowOrderProbe.agree(x25519));
+}
 
 function encodeContent(content: CardContent): Uint8Array {
   const map = new Map<CborValue, CborValue>([
@@ -109,7 +118,7 @@ function parseContent(bytes: Uint8Array): CardContent {
   const map = decodeRecordMap(bytes, what, MAX_CARD_BYTES, Object.values(CONTENT));
   if (map.get(CONTENT.version) !== CARD_VERSION) throw new CardError('ERR_CARD_FORMAT', `unsupported card version ${String(map.get(CONTENT.version))}`);
   const x25519 = readBytes(map.get(CONTENT.x25519), KEY_LENGTH, what, 'x25519 key');
-  if (isAllZero(LOW_ORDER_PROBE.agree(x25519))) throw formatError(what, 'x25519 key is a low-order point');
+  if (isLowOrder(x25519)) throw formatError(what, 'x25519 key is a low-order point');
   const previous = map.get(CONTENT.previous);
   if (previous !== undefined && (!Array.isArray(previous) || previous.length !== 2)) throw formatError(what, 'previous must be [id, ed25519 key]');
   return {
