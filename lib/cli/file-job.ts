@@ -9,7 +9,7 @@
  */
 import * as fs from 'node:fs';
 import { UsageError } from '../errors.js';
-import { PARALLEL_MIN_BYTES } from '../file/batches.js';
+import { defaultThreadCount } from '../file/batches.js';
 import type { FileJobOptions } from '../file/endpoints.js';
 import { type FileWorkers, MAX_FILE_WORKERS, startFileWorkers } from '../file/file-workers.js';
 import { isHttpUrl } from '../io/url.js';
@@ -54,20 +54,19 @@ function threadsFlag(parsed: ParsedArgs): number | undefined {
 
 /**
  * Reads --threads and starts the file engine's workers when `parsed` asks
- * for a file-to-file job that will use them: as many as --threads asks for
- * beside the calling thread, or by default one per further core for an input
- * large enough. They take 50 to 100 ms to start (bench/RESULTS.md): started
- * before the command loads the engine and reads its keys, they are ready
- * when the job begins.
+ * for a file-to-file job that will use them (not when `streamed`, as armored
+ * output is): beside the calling thread, as many as --threads asks for, else
+ * the library's default for the input's size. They take 50 to 100 ms to
+ * start (bench/RESULTS.md): started before the command loads the engine and
+ * reads its keys, they are ready when the job begins.
  * @throws UsageError ERR_USAGE for a bad --threads
  */
-export function startWorkersFor(parsed: ParsedArgs): FileJobThreads {
+export function startWorkersFor(parsed: ParsedArgs, { streamed }: { streamed: boolean }): FileJobThreads {
   const threads = threadsFlag(parsed);
-  const files = filePaths(parsed);
+  const files = streamed ? undefined : filePaths(parsed);
   const size = files === undefined ? undefined : sizeOf(files.input);
-  if (size === undefined) return { threads, workers: undefined };
-  if (threads !== undefined) return { threads, workers: threads > 1 ? startFileWorkers(threads - 1) : undefined };
-  return { threads, workers: size < PARALLEL_MIN_BYTES ? undefined : startFileWorkers() };
+  const workers = size === undefined ? 0 : (threads ?? defaultThreadCount(size)) - 1;
+  return { threads, workers: workers > 0 ? startFileWorkers(workers) : undefined };
 }
 
 /**

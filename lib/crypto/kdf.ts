@@ -3,7 +3,7 @@
  * domain-separation label cardseal uses (spec/format.md §1.3). Each KDF use has
  * its own label; no label is a prefix of another.
  */
-import { utf8 } from '../bytes.js';
+import { utf8, wipe } from '../bytes.js';
 import type { CryptoBackend } from './backend.js';
 
 /** Every KDF, MAC and signature context string, in one place (spec/format.md §1.3). */
@@ -35,14 +35,23 @@ export function hkdfExpand(backend: CryptoBackend, prk: Uint8Array, info: Uint8A
   const out = new Uint8Array(length);
   let block: Uint8Array = new Uint8Array(0);
   for (let i = 0, offset = 0; offset < length; i++) {
-    block = backend.hmacSha256(prk, block, info, Uint8Array.of(i + 1));
+    const next = backend.hmacSha256(prk, block, info, Uint8Array.of(i + 1));
+    // Each block is key material (for 32 bytes, the key itself): wiped once the next is made.
+    wipe(block);
+    block = next;
     out.set(block.subarray(0, Math.min(HASH_LENGTH, length - offset)), offset);
     offset += HASH_LENGTH;
   }
+  wipe(block);
   return out;
 }
 
 /** HKDF in one call: Expand(Extract(salt, ikm), info, length). */
 export function hkdf(backend: CryptoBackend, ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array {
-  return hkdfExpand(backend, hkdfExtract(backend, ikm, salt), info, length);
+  const prk = hkdfExtract(backend, ikm, salt);
+  try {
+    return hkdfExpand(backend, prk, info, length);
+  } finally {
+    wipe(prk);
+  }
 }

@@ -14,6 +14,7 @@
 import * as fs from 'node:fs';
 import type { CryptoBackend } from '../crypto/index.js';
 import { FileError } from '../errors.js';
+import { toFileError } from '../io/file-error.js';
 import { openChunk, sealChunk } from '../stream/chunk-cipher.js';
 import { TAG_LENGTH } from '../stream/frame.js';
 import { hashSealedChunk } from '../signing/transcript.js';
@@ -29,8 +30,9 @@ const MAX_WRITE_PIECES = 1024;
 export interface BatchJob {
   /** `seal`: plaintext file → payload of a sealed file; `open`: the reverse. */
   direction: 'seal' | 'open';
-  inputFd: number;
-  outputFd: number;
+  input: NamedFd;
+  /** The temporary output, named by the path it will be renamed to. */
+  output: NamedFd;
   payloadKey: Uint8Array;
   chunkSize: number;
   /**
@@ -54,23 +56,46 @@ export interface BatchResult {
   chunkHashes: Uint8Array | undefined;
 }
 
-/** Reads exactly `length` bytes at `position`. @throws FileError ERR_FILE when the file ends first */
-export function readFully(fd: number, buffer: Uint8Array, length: number, position: number): Uint8Array {
+/** A descriptor and the path to name in its errors: the caller's path, not a temporary file's. */
+export interface NamedFd {
+  fd: number;
+  path: string;
+}
+
+/**
+ * Reads exactly `length` bytes at `position`.
+ * @throws FileError ERR_FILE when the read fails (a disk error) or the file ends first
+ */
+export function readFully(file: NamedFd, buffer: Uint8Array, length: number, position: number): Uint8Array {
   let filled = 0;
   while (filled < length) {
-    const read = fs.readSync(fd, buffer, filled, length - filled, position + filled);
+    let read: number;
+    try {
+      read = fs.readSync(file.fd, buffer, filled, length - filled, position + filled);
+    } catch (error) {
+      throw toFileError(error, 'read', file.path);
+    }
     if (read === 0) throw new FileError('ERR_FILE', 'the input became shorter while it was read');
     filled += read;
   }
   return buffer.subarray(0, length);
 }
 
-/** Writes every piece, in order, from `position`; writev may write less than asked, so it goes on from where it stopped. */
-export function writeFully(fd: number, pieces: readonly Uint8Array[], position: number): void {
+/**
+ * Writes every piece, in order, from `position`; writev may write less than
+ * asked, so it goes on from where it stopped.
+ * @throws FileError ERR_FILE when the write fails (a full disk, a file size limit)
+ */
+export function writeFully(file: NamedFd, pieces: readonly Uint8Array[], position: number): void {
   let pending = pieces.filter((piece) => piece.length > 0);
   let at = position;
   while (pending.length > 0) {
-    let written = fs.writevSync(fd, pending.slice(0, MAX_WRITE_PIECES), at);
+    let written: number;
+    try {
+      written = fs.writevSync(file.fd, pending.slice(0, MAX_WRITE_PIECES), at);
+    } catch (error) {
+      throw toFileError(error, 'write', file.path);
+    }
     at += written;
     let done = 0;
     while (done < pending.length && written >= pending[done]!.length) written -= pending[done++]!.length;
@@ -109,7 +134,7 @@ export class BatchCipher {
     const job = this.#job;
     const { first, end } = batchRange(this.plan, batch);
     const start = first * job.chunkSize;
-    const plaintext = readFully(job.inputFd, this.#input, Math.min(job.plaintextLength, end * job.chunkSize) - start, start);
+    const plaintext = readFully(job.input, this.#input, Math.min(job.plaintextLength, end * job.chunkSize) - start, start);
     const hashes = job.hashChunks ? new Uint8Array(CHUNK_HASH_LENGTH * (end - first)) : undefined;
     const pieces: Uint8Array[] = [];
     for (let i = first; i < end; i++) {
@@ -118,14 +143,14 @@ export class BatchCipher {
       hashes?.set(hashSealedChunk(this.#backend, sealed), CHUNK_HASH_LENGTH * (i - first));
       pieces.push(...sealed);
     }
-    writeFully(job.outputFd, pieces, job.payloadOffset + first * this.#frameLength);
+    writeFully(job.output, pieces, job.payloadOffset + first * this.#frameLength);
     return { plaintextBytes: plaintext.length, chunkHashes: hashes };
   }
 
   #open(batch: number): BatchResult {
     const job = this.#job;
     const { first, end } = batchRange(this.plan, batch);
-    const frames = readFully(job.inputFd, this.#input, (end - first) * this.#frameLength, job.payloadOffset + first * this.#frameLength);
+    const frames = readFully(job.input, this.#input, (end - first) * this.#frameLength, job.payloadOffset + first * this.#frameLength);
     const hashes = job.hashChunks ? new Uint8Array(CHUNK_HASH_LENGTH * (end - first)) : undefined;
     const pieces: Uint8Array[] = [];
     for (let i = first; i < end; i++) {
@@ -135,7 +160,7 @@ export class BatchCipher {
       pieces.push(...openChunk(this.#backend, job.payloadKey, i, false, [ciphertext], frame.subarray(job.chunkSize)));
       hashes?.set(hashSealedChunk(this.#backend, [frame]), CHUNK_HASH_LENGTH * (i - first));
     }
-    writeFully(job.outputFd, pieces, first * job.chunkSize);
+    writeFully(job.output, pieces, first * job.chunkSize);
     return { plaintextBytes: (end - first) * job.chunkSize, chunkHashes: hashes };
   }
 }

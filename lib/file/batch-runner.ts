@@ -131,9 +131,13 @@ function runOnWorkers(job: BatchJob, options: RunOptions, workers: WorkerPool, q
   const settleIfOver = (): void => {
     if (!callingThreadRunning && queue.quiet) {
       detach();
+      options.signal?.removeEventListener('abort', settleIfOver);
       settle();
     }
   };
+  // After an abort the job needs no worker's word: it is over once no worker is inside it, even
+  // while every worker is still busy with another job or still starting.
+  options.signal?.addEventListener('abort', settleIfOver);
   const fail = (error: Error): void => {
     queue.stopBefore(0);
     failure.add(-1, error);

@@ -4,6 +4,7 @@
  * §7.3), so batches can be sealed or opened in any order, by any thread, and
  * written straight to their place. Pure functions, tested without files.
  */
+import { availableParallelism } from 'node:os';
 import { TAG_LENGTH } from '../stream/frame.js';
 
 /**
@@ -14,6 +15,18 @@ import { TAG_LENGTH } from '../stream/frame.js';
 export const BATCH_BYTES = 1 << 20;
 /** Below this many payload bytes a file job runs in the calling thread alone: starting workers would cost more than they save (bench/RESULTS.md). */
 export const PARALLEL_MIN_BYTES = 8 * BATCH_BYTES;
+/** The most threads a job uses by default; past a few cores the disk, not the cipher, sets the pace. */
+const MAX_DEFAULT_THREADS = 8;
+
+/**
+ * The threads a job on `payloadBytes` uses unless told otherwise, the calling
+ * thread included: itself alone below {@link PARALLEL_MIN_BYTES}, else one
+ * per core, at most 8 and at most one per batch.
+ */
+export function defaultThreadCount(payloadBytes: number): number {
+  if (payloadBytes < PARALLEL_MIN_BYTES) return 1;
+  return Math.min(availableParallelism(), MAX_DEFAULT_THREADS, Math.ceil(payloadBytes / BATCH_BYTES));
+}
 
 /** A payload's chunks, grouped into batches. */
 export interface BatchPlan {

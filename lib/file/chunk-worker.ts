@@ -32,18 +32,31 @@ export type WorkerMessage =
 
 const port = parentPort!;
 
+/** Posts the failure of `batch` (-1: before any batch); only the code and message cross threads, and key material appears in neither. */
+function postFailure(job: number, batch: number, error: unknown): void {
+  const code = error instanceof CardsealError ? error.code : undefined;
+  const message = error instanceof Error ? error.message : String(error);
+  port.postMessage({ kind: 'failed', job, batch, code, message: batch < 0 ? `a file worker could not start the job: ${message}` : message } satisfies WorkerMessage);
+}
+
 function runJob({ job: id, slot, batches, backend, queue: shared }: WorkerJob): void {
   const queue = new BatchQueue(shared);
   // Inside before the first take, so the calling thread never ends a failed job under a worker still writing.
   queue.enter(slot);
   try {
-    const cipher = new BatchCipher(batches, resolveBackend(backend));
+    let cipher: BatchCipher;
+    try {
+      cipher = new BatchCipher(batches, resolveBackend(backend));
+    } catch (error) {
+      // The job fails as it would for any thread that cannot run it; this worker stays for the next.
+      queue.stopBefore(0);
+      postFailure(id, -1, error);
+      return;
+    }
     for (let outcome = runNextBatch(cipher, queue); outcome !== undefined; outcome = runNextBatch(cipher, queue)) {
       const { batch, result, error } = outcome;
       if (error !== undefined) {
-        // Only the code and message cross threads; key material never appears in either.
-        const code = error instanceof CardsealError ? error.code : undefined;
-        port.postMessage({ kind: 'failed', job: id, batch, code, message: error.message } satisfies WorkerMessage);
+        postFailure(id, batch, error);
         break;
       }
       if (result.chunkHashes !== undefined) port.postMessage({ kind: 'hashes', job: id, batch, hashes: result.chunkHashes } satisfies WorkerMessage);

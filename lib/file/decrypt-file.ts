@@ -27,7 +27,7 @@ import { openPayloadTail } from '../stream/payload-tail.js';
 import { readFully, writeFully } from './batch-cipher.js';
 import { runBatches } from './batch-runner.js';
 import { chunksBeforeTail } from './batches.js';
-import { type FileJobOptions, type FileJobResult, type Source, type ThreadPlan, closeSource, openSource, planThreads, streamFile, writePositionally } from './endpoints.js';
+import { type FileJobOptions, type FileJobResult, type Source, type ThreadPlan, assertThreadOptions, closeSource, openSource, planThreads, streamFile, writePositionally } from './endpoints.js';
 
 /** Bytes that tell armored input from binary: the BEGIN line (spec §10). */
 const ARMOR_SNIFF_LENGTH = 29;
@@ -44,7 +44,7 @@ export interface DecryptFileResult extends FileJobResult {
 
 /** Reads `length` bytes at `position` into a new array. */
 function readAt(source: Source, length: number, position: number): Uint8Array {
-  return readFully(source.fd, new Uint8Array(length), length, position);
+  return readFully(source, new Uint8Array(length), length, position);
 }
 
 /**
@@ -69,6 +69,7 @@ function readEnvelope(source: Source, maxHeaderBytes: number): Uint8Array {
 export async function decryptFile(input: string, output: string, privateKey: Identities, options: DecryptFileOptions = {}): Promise<DecryptFileResult> {
   const keys = resolveIdentities(privateKey);
   const policy = decryptionPolicy(options, keys[0]!.backend);
+  assertThreadOptions(options);
   const source = await openSource(input);
   try {
     if (!source.seekable || detectArmor(readAt(source, Math.min(source.size, ARMOR_SNIFF_LENGTH), 0)) === 'armor') {
@@ -105,8 +106,8 @@ async function openPayload(source: Source, target: AtomicTarget, decryption: Dec
   await runBatches(
     {
       direction: 'open',
-      inputFd: source.fd,
-      outputFd: target.fd,
+      input: { fd: source.fd, path: source.path },
+      output: { fd: target.fd, path: target.path },
       payloadKey: decryption.payloadKey,
       chunkSize,
       chunkCount: before,
@@ -129,7 +130,7 @@ async function openPayload(source: Source, target: AtomicTarget, decryption: Dec
     readAt(source, source.size - tailOffset, tailOffset),
   );
   transcript?.addChunk([tail.sealedFinal]);
-  writeFully(target.fd, tail.plaintext, before * chunkSize);
+  writeFully(target, tail.plaintext, before * chunkSize);
   const finalLength = tail.plaintext.reduce((sum, piece) => sum + piece.length, 0);
   options.onProgress?.(source.size, source.size);
   return { plaintextBytes: before * chunkSize + finalLength, block: tail.block };

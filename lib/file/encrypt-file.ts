@@ -17,7 +17,7 @@ import { EncryptStream, encryptFor } from '../stream/encrypt.js';
 import { SIGNATURE_BLOCK_LENGTH, chunkCount, payloadLength } from '../stream/frame.js';
 import { writeFully } from './batch-cipher.js';
 import { runBatches } from './batch-runner.js';
-import { type FileJobOptions, type FileJobResult, closeSource, openSource, planThreads, streamFile, writePositionally } from './endpoints.js';
+import { type FileJobOptions, type FileJobResult, assertThreadOptions, closeSource, openSource, planThreads, streamFile, writePositionally } from './endpoints.js';
 
 /** Options for {@link encryptFile}: those of `encryptFor`, and how the job runs. */
 export interface EncryptFileOptions extends EncryptOptions, FileJobOptions {}
@@ -39,6 +39,7 @@ export async function encryptFile(input: string, output: string, recipients: Ite
 
 /** {@link encryptFile} with fixed randomness: not part of the public API (tests, vectors). */
 export async function encryptFileWith(input: string, output: string, recipients: Iterable<Recipient>, options: EncryptFileOptions, internals: EncryptInternals): Promise<FileJobResult> {
+  assertThreadOptions(options);
   const source = await openSource(input);
   try {
     if (!source.seekable || options.armor === true) return await streamFile(source, encryptFor(recipients, options), output, options);
@@ -47,12 +48,12 @@ export async function encryptFileWith(input: string, output: string, recipients:
       const { backend, envelope, signer, chunkSize } = encryption;
       const plan = planThreads(options, source.size, backend);
       const positional = await writePositionally(output, options, async (target) => {
-        writeFully(target.fd, [envelope], 0);
+        writeFully(target, [envelope], 0);
         const transcript = signer === undefined ? undefined : new Transcript(backend, envelope);
         const job = {
           direction: 'seal',
-          inputFd: source.fd,
-          outputFd: target.fd,
+          input: { fd: source.fd, path: source.path },
+          output: { fd: target.fd, path: target.path },
           payloadKey: encryption.payloadKey,
           chunkSize,
           chunkCount: chunkCount(source.size, chunkSize),
@@ -70,7 +71,7 @@ export async function encryptFileWith(input: string, output: string, recipients:
         });
         let written = envelope.length + payloadLength(source.size, chunkSize);
         if (signer !== undefined) {
-          writeFully(target.fd, [signer.sealBlock(backend, encryption.signatureKey!, transcript!.digest())], written);
+          writeFully(target, [signer.sealBlock(backend, encryption.signatureKey!, transcript!.digest())], written);
           written += SIGNATURE_BLOCK_LENGTH;
         }
         return { bytesRead: source.size, bytesWritten: written, threads: plan.threads };

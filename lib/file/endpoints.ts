@@ -5,7 +5,6 @@
  * offset (pipes, sockets, terminals).
  */
 import * as fs from 'node:fs';
-import { availableParallelism } from 'node:os';
 import type { Transform } from 'node:stream';
 import { promisify } from 'node:util';
 import { pipeline } from 'node:stream/promises';
@@ -17,11 +16,9 @@ import { type AtomicFileOptions, type AtomicTarget, isPipe, openAtomicTarget } f
 import { toFileError } from '../io/file-error.js';
 import { startWriteBehind } from '../io/write-behind.js';
 import { abortedError } from './batch-runner.js';
-import { BATCH_BYTES, PARALLEL_MIN_BYTES } from './batches.js';
+import { defaultThreadCount } from './batches.js';
 import { type FileWorkers, WorkerPool } from './file-workers.js';
 
-/** The most threads a job uses by default; past a few cores the disk, not the cipher, sets the pace. */
-const MAX_DEFAULT_THREADS = 8;
 /** The most threads a caller may ask for. */
 const MAX_THREADS = 64;
 /** Reads of the streamed path: one round trip through libuv's thread pool each, so large. */
@@ -59,7 +56,11 @@ export interface FileJobResult {
   /** Bytes read from the input and written to the output. */
   bytesRead: number;
   bytesWritten: number;
-  /** Threads that worked on the job, the calling thread included when it did; undefined when the job was streamed (a pipe, or armor). */
+  /**
+   * Threads the job was given: its workers, and the calling thread unless it
+   * was kept free. A worker may have found nothing left to take. Undefined
+   * when the job was streamed (a pipe, or armor).
+   */
   threads: number | undefined;
 }
 
@@ -149,7 +150,8 @@ export async function writePositionally<T>(output: string, options: FileJobOptio
     return result;
   } catch (error) {
     await target.discard();
-    throw error;
+    // An abort that lands during the commit removed the temporary file under it: report the abort.
+    throw options.signal?.aborted === true ? abortedError() : error;
   } finally {
     options.signal?.removeEventListener('abort', discard);
   }
@@ -165,22 +167,30 @@ export interface ThreadPlan {
 }
 
 /**
- * The threads for a payload of `payloadBytes`: the caller's workers or
- * thread count, else the calling thread alone for a small payload and one
- * thread per core (at most 8) for a large one.
+ * Checks the options that say how a job runs, before anything is opened, on
+ * the positional and the streamed path alike.
  * @throws TypeError, RangeError for a thread count that is not an integer from 1 to 64, a
  *   `useCallingThread` that is not a boolean, or `workers` that did not come from startFileWorkers or come with `threads`
  */
+export function assertThreadOptions(options: FileJobOptions): void {
+  const { threads, useCallingThread, workers } = options;
+  if (threads !== undefined) assertInteger(threads, 'threads', 1, MAX_THREADS);
+  if (useCallingThread !== undefined && typeof useCallingThread !== 'boolean') throw new TypeError('useCallingThread must be a boolean');
+  if (workers !== undefined && !(workers instanceof WorkerPool)) throw new TypeError('workers must come from startFileWorkers');
+  if (workers !== undefined && threads !== undefined) throw new TypeError('give threads or workers, not both');
+}
+
+/**
+ * The threads for a payload of `payloadBytes`, from options that passed
+ * {@link assertThreadOptions}: the caller's workers or thread count, else
+ * the default (lib/file/batches.ts).
+ */
 export function planThreads(options: FileJobOptions, payloadBytes: number, backend: CryptoBackend): ThreadPlan {
   const { threads: requested, useCallingThread = true, workers } = options;
-  if (requested !== undefined) assertInteger(requested, 'threads', 1, MAX_THREADS);
-  if (typeof useCallingThread !== 'boolean') throw new TypeError('useCallingThread must be a boolean');
-  if (workers !== undefined && !(workers instanceof WorkerPool)) throw new TypeError('workers must come from startFileWorkers');
-  if (workers !== undefined && requested !== undefined) throw new TypeError('give threads or workers, not both');
   // Workers name their backend to load it; an object of the caller's cannot cross a thread boundary.
   if (backend.name !== 'node' && backend.name !== 'noble') return { threads: 1, useCallingThread: true, workers: 0 };
-  if (workers !== undefined) return { threads: workers.size + (useCallingThread ? 1 : 0), useCallingThread, workers };
-  const threads = requested ?? (payloadBytes < PARALLEL_MIN_BYTES ? 1 : Math.min(availableParallelism(), MAX_DEFAULT_THREADS, Math.ceil(payloadBytes / BATCH_BYTES)));
+  if (workers instanceof WorkerPool) return { threads: workers.size + (useCallingThread ? 1 : 0), useCallingThread, workers };
+  const threads = requested ?? defaultThreadCount(payloadBytes);
   return { threads, useCallingThread, workers: threads - (useCallingThread ? 1 : 0) };
 }
 

@@ -33,8 +33,9 @@ export interface FileWorkers {
   /** Workers still running: the number started, less any that died. */
   readonly size: number;
   /**
-   * Stops every worker. A job still running on them fails with ERR_ABORTED
-   * unless the calling thread finishes it; call this when no job is left.
+   * Stops every worker. A job that a worker is inside fails with
+   * ERR_ABORTED; one that no worker has reached is left to its calling
+   * thread. Call this when no job is left.
    */
   close(): Promise<void>;
 }

@@ -15,6 +15,9 @@ const REASONS: Record<string, string> = {
   EROFS: 'read-only file system',
   EMFILE: 'too many open files',
   EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large',
+  EIO: 'input/output error',
+  EBADF: 'bad file descriptor',
 };
 
 /** Wraps a node:fs error from `action` ("read", "write", "create") on `path`. */

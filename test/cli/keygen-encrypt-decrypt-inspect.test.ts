@@ -84,8 +84,8 @@ describe('cardseal keygen, encrypt, decrypt, inspect', () => {
       expect(dec.code, dec.stderr).to.equal(0);
       expect(readFileSync(at(`threads-${threads}.out`)).equals(plaintext), `--threads ${threads}`).to.equal(true);
     }
-    for (const bad of ['0', '65', '2.5', 'many']) {
-      const refused = await runCli(['encrypt', '--threads', bad, '--to', alice, '-o', at('refused.cs'), at('threads.bin')]);
+    for (const [bad, armor] of [['0', []], ['65', []], ['2.5', []], ['many', ['-a']]] as const) {
+      const refused = await runCli(['encrypt', ...armor, '--threads', bad, '--to', alice, '-o', at('refused.cs'), at('threads.bin')]);
       expect(refused.code).to.equal(1);
       expect(errorLines(refused)).to.deep.equal([`error: invalid thread count ${JSON.stringify(bad)}`, 'hint: give a whole number of threads from 1 to 64, such as --threads 2']);
     }

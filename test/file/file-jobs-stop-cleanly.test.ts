@@ -3,6 +3,7 @@ import { closeSync, existsSync, openSync, truncateSync, writeFileSync } from 'no
 import { nodeBackend } from '../../lib/crypto/node.js';
 import { CardsealError } from '../../lib/errors.js';
 import { BatchCipher } from '../../lib/file/batch-cipher.js';
+import { runBatches } from '../../lib/file/batch-runner.js';
 import { BATCH_BYTES } from '../../lib/file/batches.js';
 import { decryptFile } from '../../lib/file/decrypt-file.js';
 import { encryptFile } from '../../lib/file/encrypt-file.js';
@@ -57,7 +58,7 @@ describe('file jobs stop cleanly', () => {
     const input = openSync(files.path('in'), 'r');
     const output = openSync(files.path('out'), 'w');
     try {
-      const job = { direction: 'seal', inputFd: input, outputFd: output, payloadKey: new Uint8Array(32), chunkSize: C, plaintextLength: 3 * BATCH_BYTES, chunkCount: (3 * BATCH_BYTES) / C, payloadOffset: 0, hashChunks: false } as const;
+      const job = { direction: 'seal', input: { fd: input, path: files.path('in') }, output: { fd: output, path: files.path('out') }, payloadKey: new Uint8Array(32), chunkSize: C, plaintextLength: 3 * BATCH_BYTES, chunkCount: (3 * BATCH_BYTES) / C, payloadOffset: 0, hashChunks: false } as const;
       const cipher = new BatchCipher(job, nodeBackend);
       expect(cipher.run(0).plaintextBytes).to.equal(BATCH_BYTES);
       const error = thrownBy(() => cipher.run(1));
@@ -66,6 +67,25 @@ describe('file jobs stop cleanly', () => {
     } finally {
       closeSync(input);
       closeSync(output);
+    }
+  });
+
+  it('a read or write that fails inside a batch fails with ERR_FILE naming the file, whichever thread met it', async () => {
+    writeFileSync(files.path('in'), plaintext.subarray(0, 3 * BATCH_BYTES));
+    const readable = openSync(files.path('in'), 'r');
+    // Open for reading only, so every write to it fails (EBADF), as a full disk would fail it.
+    writeFileSync(files.path('out'), '');
+    const unwritable = openSync(files.path('out'), 'r');
+    try {
+      const job = { direction: 'seal', input: { fd: readable, path: files.path('in') }, output: { fd: unwritable, path: files.path('out') }, payloadKey: new Uint8Array(32), chunkSize: C, plaintextLength: 3 * BATCH_BYTES, chunkCount: (3 * BATCH_BYTES) / C, payloadOffset: 0, hashChunks: false } as const;
+      for (const [crew, threads] of [[CALLING_THREAD_ALONE, { useCallingThread: true, workers: 0 }], [WORKERS_ALONE, { useCallingThread: false, workers: 2 }]] as const) {
+        const error = await runBatches(job, { ...threads, backend: nodeBackend }).catch((e: unknown) => e);
+        expect(codeOf(error), crew.name).to.equal('ERR_FILE');
+        expect((error as Error).message, crew.name).to.equal(`cannot write ${files.path('out')}: bad file descriptor`);
+      }
+    } finally {
+      closeSync(readable);
+      closeSync(unwritable);
     }
   });
 
@@ -89,6 +109,9 @@ describe('file jobs stop cleanly', () => {
       expect(error, `threads ${threads}`).to.be.instanceOf(type);
       expect((error as Error).message).to.match(/^threads must be/);
     }
+    // Checked on the streamed path too (armor), not only where threads are used.
+    const streamed = await encryptFile(files.path('in'), files.path('out'), [publicKey], { armor: true, threads: 0 }).catch((e: unknown) => e);
+    expect(streamed).to.be.instanceOf(RangeError);
     const notBoolean = await encryptFile(files.path('in'), files.path('out'), [publicKey], { useCallingThread: 'no' as unknown as boolean }).catch((e: unknown) => e);
     expect(notBoolean).to.be.instanceOf(TypeError);
     expect((notBoolean as Error).message).to.equal('useCallingThread must be a boolean');

@@ -9,7 +9,7 @@ import { runBatches } from '../../lib/file/batch-runner.js';
 import { BATCH_BYTES } from '../../lib/file/batches.js';
 import { decryptFile } from '../../lib/file/decrypt-file.js';
 import { encryptFileWith } from '../../lib/file/encrypt-file.js';
-import { startFileWorkers } from '../../lib/file/file-workers.js';
+import { WorkerPool, startFileWorkers } from '../../lib/file/file-workers.js';
 import { generateKeyPair } from '../../lib/keys/keys.js';
 import { chunkCount, payloadLength } from '../../lib/stream/frame.js';
 import { C, encryptPiped, expectSameBytes, fixedRandomness, patternBytes } from '../core/support.js';
@@ -104,17 +104,18 @@ describe('file workers serve many jobs', () => {
     expect((refused as Error).message).to.equal('these file workers are closed');
   });
 
-  it('survive a worker that dies on a job: the calling thread finishes it, or it fails as an internal error', async () => {
+  it('fail a job that a worker cannot start, as an internal error, and keep the worker for the next job', async () => {
     const plaintext = patternBytes(3 * BATCH_BYTES + 77, 34);
     writeFileSync(files.path('in'), plaintext);
-    // A backend the workers cannot load: each worker throws on the job, outside any batch, and dies.
+    // A backend a worker cannot load, which fails the job outside any batch.
     const unloadable = { ...nodeBackend, name: 'unloadable' } as unknown as CryptoBackend;
-    const runOn = async (useCallingThread: boolean): Promise<unknown> => {
+    const pool = new WorkerPool(1);
+    const runOn = async (backend: CryptoBackend): Promise<unknown> => {
       const input = openSync(files.path('in'), 'r');
       const output = openSync(files.path('out'), 'w');
       try {
-        const job = { direction: 'seal', inputFd: input, outputFd: output, payloadKey: new Uint8Array(32).fill(7), chunkSize: C, chunkCount: chunkCount(plaintext.length, C), plaintextLength: plaintext.length, payloadOffset: 0, hashChunks: false } as const;
-        return await runBatches(job, { useCallingThread, workers: 1, backend: unloadable });
+        const job = { direction: 'seal', input: { fd: input, path: files.path('in') }, output: { fd: output, path: files.path('out') }, payloadKey: new Uint8Array(32).fill(7), chunkSize: C, chunkCount: chunkCount(plaintext.length, C), plaintextLength: plaintext.length, payloadOffset: 0, hashChunks: false } as const;
+        return await runBatches(job, { useCallingThread: false, workers: pool, backend });
       } catch (error) {
         return error;
       } finally {
@@ -122,11 +123,43 @@ describe('file workers serve many jobs', () => {
         closeSync(output);
       }
     };
-    expect(await runOn(true)).to.equal(undefined);
-    expect(readFileSync(files.path('out')).length).to.equal(payloadLength(plaintext.length, C));
-    const failed = await runOn(false);
-    expect(failed).to.be.instanceOf(Error);
-    expect((failed as Error).message).to.match(/^internal error: a file worker failed: backend must be 'node' or 'noble', got unloadable$/);
+    try {
+      const failed = await runOn(unloadable);
+      expect(failed).to.be.instanceOf(Error);
+      expect((failed as Error).message).to.equal("internal error: a file worker could not start the job: backend must be 'node' or 'noble', got unloadable");
+      expect(pool.size).to.equal(1);
+      expect(await runOn(nodeBackend)).to.equal(undefined);
+      expect(readFileSync(files.path('out')).length).to.equal(payloadLength(plaintext.length, C));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('end an aborted job at once, while its only worker is still busy with another', async () => {
+    writeFileSync(files.path('huge'), '');
+    truncateSync(files.path('huge'), 1 << 30);
+    writeFileSync(files.path('small'), patternBytes(2 * BATCH_BYTES, 35));
+    const workers = startFileWorkers(1);
+    try {
+      const stopHuge = new AbortController();
+      let hugeSettled = false;
+      const huge = encryptFileWith(files.path('huge'), files.path('huge.sealed'), [alice.publicKey], { workers, useCallingThread: false, signal: stopHuge.signal }, {})
+        .catch((e: unknown) => e)
+        .finally(() => (hugeSettled = true));
+      const stopSmall = new AbortController();
+      const small = encryptFileWith(files.path('small'), files.path('small.sealed'), [alice.publicKey], { workers, useCallingThread: false, signal: stopSmall.signal }, {});
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      stopSmall.abort();
+      const error = await small.catch((e: unknown) => e);
+      // The worker never reached the small job: it was sealing the huge one, which is still running.
+      expect(hugeSettled).to.equal(false);
+      expect((error as CardsealError).code).to.equal('ERR_ABORTED');
+      stopHuge.abort();
+      expect(((await huge) as CardsealError).code).to.equal('ERR_ABORTED');
+      expect(files.entries().filter((name) => name.includes('sealed'))).to.deep.equal([]);
+    } finally {
+      await workers.close();
+    }
   });
 
   it('refuse a bad count, a foreign object, and workers with a thread count', async () => {

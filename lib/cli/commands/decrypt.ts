@@ -63,7 +63,7 @@ export const decrypt: Command = {
     const keyFiles = flagValues(parsed, 'identity');
     if (keyFiles.length === 0) throw withHint(new UsageError('ERR_USAGE', 'no key file given'), 'pass the private key file with -i KEY_FILE');
     // Started first, the workers start while the rest of the command loads and the keys are read.
-    const threading = startWorkersFor(parsed);
+    const threading = startWorkersFor(parsed, { streamed: false });
     try {
       const { runDecrypt } = await import('./run-decrypt.js');
       await runDecrypt(parsed, terminal, { keyFiles, threading });

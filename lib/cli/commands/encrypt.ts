@@ -71,7 +71,7 @@ export const encrypt: Command = {
     const chunkSize = chunkSizeText === undefined ? undefined : parseChunkSize(chunkSizeText);
     const armor = hasFlag(parsed, 'armor');
     // Started first, the workers start while the rest of the command loads (armored output is streamed).
-    const threading = armor ? { threads: undefined, workers: undefined } : startWorkersFor(parsed);
+    const threading = startWorkersFor(parsed, { streamed: armor });
     try {
       const { runEncrypt } = await import('./run-encrypt.js');
       await runEncrypt(parsed, terminal, { chunkSize, armor, threading });
