@@ -12,7 +12,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCommand } from '../child.js';
 import { agePeer, ageSyncPeer } from '../peers/age.js';
-import { CLI_PATH, cardsealCliPeer } from '../peers/cardseal-cli.js';
+import { cardsealCliPeer } from '../peers/cardseal-cli.js';
 import { type Summary, summarize } from '../stats.js';
 import { type Workspace, makeSubdirectory } from '../workspace.js';
 import { type ComparisonResults, comparePeers } from './compare.js';

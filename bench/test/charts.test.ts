@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { renderCharts } from '../charts.js';
 import type { BenchResults } from '../results.js';
 import { type ChartSpec, renderBarChart, renderLineChart } from '../vega-chart.js';

@@ -24,6 +24,8 @@ export const ARMOR_BEGIN = '-----BEGIN CARDSEAL FILE-----';
 export const ARMOR_END = '-----END CARDSEAL FILE-----';
 /** Base64 characters per full line. */
 export const ARMOR_LINE_LENGTH = 64;
+/** Bytes {@link detectArmor} needs to decide for certain: the BEGIN marker (spec §10). */
+export const ARMOR_SNIFF_LENGTH = ARMOR_BEGIN.length;
 /** Bytes encoded by one full line. */
 const LINE_BYTES = (ARMOR_LINE_LENGTH / 4) * 3;
 const NEWLINE = 0x0a;

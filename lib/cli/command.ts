@@ -5,10 +5,10 @@
  */
 import type { Stream } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type CommandSpec, type ParsedArgs, flagValue, hasFlag } from './args.js';
+import { type CommandSpec, type ParsedArgs, flagValue } from './args.js';
 import { type Input, type Terminal, openInput } from './input.js';
 import { type Output, type OutputOptions, openOutput } from './output.js';
-import { ProgressMeter, shouldShowProgress } from './progress.js';
+import { ProgressMeter, progressBarFor } from './progress.js';
 
 /** A command: its flags and help, and what it does. */
 export interface Command {
@@ -58,8 +58,7 @@ export async function openTransfer(parsed: ParsedArgs, terminal: Terminal, optio
     throw error;
   }
   const stages: Stage[] = [input.stream];
-  if (shouldShowProgress({ quiet: hasFlag(parsed, 'quiet'), total: input.size, stderr: terminal.stderr, env: terminal.env })) {
-    stages.push(new ProgressMeter(input.size!, terminal.stderr));
-  }
+  const bar = progressBarFor(parsed, terminal, input.size);
+  if (bar !== undefined) stages.push(new ProgressMeter(bar));
   return { stages, output };
 }

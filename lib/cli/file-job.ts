@@ -13,9 +13,9 @@ import { defaultThreadCount } from '../file/batches.js';
 import type { FileJobOptions } from '../file/endpoints.js';
 import { type FileWorkers, MAX_FILE_WORKERS, startFileWorkers } from '../file/file-workers.js';
 import { isHttpUrl } from '../io/url.js';
-import { type ParsedArgs, flagValue, hasFlag } from './args.js';
+import { type ParsedArgs, flagValue } from './args.js';
 import { type Terminal, isStdio } from './input.js';
-import { ProgressBar, shouldShowProgress } from './progress.js';
+import { progressBarFor } from './progress.js';
 import { withHint } from './report.js';
 import { onInterrupt } from './signals.js';
 
@@ -61,7 +61,7 @@ function threadsFlag(parsed: ParsedArgs): number | undefined {
  * reads its keys, they are ready when the job begins.
  * @throws UsageError ERR_USAGE for a bad --threads
  */
-export function startWorkersFor(parsed: ParsedArgs, { streamed }: { streamed: boolean }): FileJobThreads {
+function startWorkersFor(parsed: ParsedArgs, { streamed }: { streamed: boolean }): FileJobThreads {
   const threads = threadsFlag(parsed);
   const files = streamed ? undefined : filePaths(parsed);
   const size = files === undefined ? undefined : sizeOf(files.input);
@@ -70,14 +70,26 @@ export function startWorkersFor(parsed: ParsedArgs, { streamed }: { streamed: bo
 }
 
 /**
+ * Runs `command` with the threads {@link startWorkersFor} starts, and closes
+ * the workers when it is done, however it ends.
+ * @throws UsageError ERR_USAGE for a bad --threads; whatever `command` throws
+ */
+export async function withFileJobThreads(parsed: ParsedArgs, options: { streamed: boolean }, command: (threading: FileJobThreads) => Promise<void>): Promise<void> {
+  const threading = startWorkersFor(parsed, options);
+  try {
+    await command(threading);
+  } finally {
+    void threading.workers?.close();
+  }
+}
+
+/**
  * Runs `job` on the threads of `threading` with the progress bar when one is
  * due, and with an abort signal that an interrupt fires: the job then removes
  * its temporary file at once, before the interrupt handler exits.
  */
 export async function runFileJob<T>(parsed: ParsedArgs, terminal: Terminal, input: string, threading: FileJobThreads, job: (options: FileJobOptions) => Promise<T>): Promise<T> {
-  const total = sizeOf(input);
-  const showBar = shouldShowProgress({ quiet: hasFlag(parsed, 'quiet'), total, stderr: terminal.stderr, env: terminal.env });
-  const bar = showBar ? new ProgressBar(total!, terminal.stderr) : undefined;
+  const bar = progressBarFor(parsed, terminal, sizeOf(input));
   const controller = new AbortController();
   const release = onInterrupt(() => controller.abort());
   try {

@@ -5,6 +5,8 @@
  * neither CI nor a dumb terminal is set. It never writes to stdout.
  */
 import { Transform, type TransformCallback } from 'node:stream';
+import { type ParsedArgs, hasFlag } from './args.js';
+import type { Terminal } from './input.js';
 
 /** Inputs smaller than this finish too fast for a bar to help. */
 export const PROGRESS_MIN_BYTES = 4 * 1024 * 1024;
@@ -101,14 +103,20 @@ export class ProgressBar {
   }
 }
 
+/** A bar for a command's input of `total` bytes when one is due ({@link shouldShowProgress}), else undefined. */
+export function progressBarFor(parsed: ParsedArgs, terminal: Terminal, total: number | undefined): ProgressBar | undefined {
+  const show = shouldShowProgress({ quiet: hasFlag(parsed, 'quiet'), total, stderr: terminal.stderr, env: terminal.env });
+  return show ? new ProgressBar(total!, terminal.stderr) : undefined;
+}
+
 /** A pass-through Transform that counts bytes into a {@link ProgressBar}. */
 export class ProgressMeter extends Transform {
   readonly #bar: ProgressBar;
   #done = 0;
 
-  constructor(total: number, stderr: NodeJS.WritableStream) {
+  constructor(bar: ProgressBar) {
     super();
-    this.#bar = new ProgressBar(total, stderr);
+    this.#bar = bar;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {

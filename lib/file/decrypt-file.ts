@@ -12,7 +12,7 @@
  * Armored input and inputs or outputs that cannot be used at an offset take
  * the streamed path, with the same result.
  */
-import { detectArmor } from '../armor/armor.js';
+import { ARMOR_SNIFF_LENGTH, detectArmor } from '../armor/armor.js';
 import type { Decryption, DecryptOptions } from '../decryption.js';
 import { type Identities, checkSignature, decryptionPolicy, openDecryption, resolveIdentities } from '../decryption.js';
 import { envelopeLength } from '../envelope.js';
@@ -28,9 +28,6 @@ import { readFully, writeFully } from './batch-cipher.js';
 import { runBatches } from './batch-runner.js';
 import { chunksBeforeTail } from './batches.js';
 import { type FileJobOptions, type FileJobResult, type Source, type ThreadPlan, assertThreadOptions, closeSource, openSource, planThreads, streamFile, writePositionally } from './endpoints.js';
-
-/** Bytes that tell armored input from binary: the BEGIN line (spec §10). */
-const ARMOR_SNIFF_LENGTH = 29;
 
 /** Options for {@link decryptFile}: those of `decryptWith`, and how the job runs. */
 export interface DecryptFileOptions extends DecryptOptions, FileJobOptions {}

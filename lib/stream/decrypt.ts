@@ -25,7 +25,7 @@ import { PREFIX_LENGTH, couldBeMagic, parsePrefix } from '../format/prefix.js';
 import type { Header } from '../format/header.js';
 import type { PrivateKey } from '../keys/keys.js';
 import type { SenderCard } from '../signing/sender-card.js';
-import { ArmorReader, detectArmor } from '../armor/armor.js';
+import { ARMOR_SNIFF_LENGTH, ArmorReader, detectArmor } from '../armor/armor.js';
 import { ByteQueue } from './byte-queue.js';
 import { STREAM_BUFFER_BYTES } from './stream-buffer.js';
 import { openChunk } from './chunk-cipher.js';
@@ -35,8 +35,6 @@ import { TAG_LENGTH } from './frame.js';
 export type { DecryptOptions, Identities } from '../decryption.js';
 
 type Phase = 'prefix' | 'envelope' | 'payload';
-/** Bytes needed to tell armored from binary input: the BEGIN line (spec §10). */
-const ARMOR_SNIFF_LENGTH = 29;
 
 /** The decrypting Transform. Create it with {@link decryptWith}. */
 export class DecryptStream extends Transform {

@@ -7,7 +7,7 @@
 import { UsageError } from '../../errors.js';
 import { flagValues } from '../args.js';
 import type { Command } from '../command.js';
-import { startWorkersFor } from '../file-job.js';
+import { withFileJobThreads } from '../file-job.js';
 import { DIRECTORY_FLAG, INPUT_DETAILS, OUTPUT_FLAG, PASSPHRASE_FILE_FLAG, QUIET_FLAG, THREADS_FLAG } from '../flags.js';
 import { withHint } from '../report.js';
 
@@ -63,12 +63,9 @@ export const decrypt: Command = {
     const keyFiles = flagValues(parsed, 'identity');
     if (keyFiles.length === 0) throw withHint(new UsageError('ERR_USAGE', 'no key file given'), 'pass the private key file with -i KEY_FILE');
     // Started first, the workers start while the rest of the command loads and the keys are read.
-    const threading = startWorkersFor(parsed, { streamed: false });
-    try {
+    await withFileJobThreads(parsed, { streamed: false }, async (threading) => {
       const { runDecrypt } = await import('./run-decrypt.js');
       await runDecrypt(parsed, terminal, { keyFiles, threading });
-    } finally {
-      void threading.workers?.close();
-    }
+    });
   },
 };

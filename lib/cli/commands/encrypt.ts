@@ -7,7 +7,7 @@
 import { UsageError } from '../../errors.js';
 import { flagValue, hasFlag } from '../args.js';
 import type { Command } from '../command.js';
-import { startWorkersFor } from '../file-job.js';
+import { withFileJobThreads } from '../file-job.js';
 import { DIRECTORY_FLAG, INPUT_DETAILS, OUTPUT_FLAG, PASSPHRASE_FILE_FLAG, QUIET_FLAG, THREADS_FLAG } from '../flags.js';
 import { withHint } from '../report.js';
 
@@ -71,12 +71,9 @@ export const encrypt: Command = {
     const chunkSize = chunkSizeText === undefined ? undefined : parseChunkSize(chunkSizeText);
     const armor = hasFlag(parsed, 'armor');
     // Started first, the workers start while the rest of the command loads (armored output is streamed).
-    const threading = startWorkersFor(parsed, { streamed: armor });
-    try {
+    await withFileJobThreads(parsed, { streamed: armor }, async (threading) => {
       const { runEncrypt } = await import('./run-encrypt.js');
       await runEncrypt(parsed, terminal, { chunkSize, armor, threading });
-    } finally {
-      void threading.workers?.close();
-    }
+    });
   },
 };
